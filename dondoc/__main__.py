@@ -1,0 +1,3 @@
+from dondoc.bot.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,77 @@
+"""The composition root: config, database, handlers and transports, and their lifecycles."""
+
+import datetime as dt
+import logging
+
+from sqlalchemy import Engine
+
+from dondoc.bot.config import Config
+from dondoc.handlers import build_registry
+from dondoc.handlers.dispatch import Clock, Dispatcher, utc_now
+from dondoc.i18n import _, use_language
+from dondoc.store.agencies import DIRECTORY_CSV, count_agencies, find_agency, load_directory, read_directory
+from dondoc.store.db import make_engine, make_sessionmaker, migrate
+from dondoc.store.models import Role
+from dondoc.store.people import add_person, count_people
+
+log = logging.getLogger(__name__)
+CONSOLE = "console"
+
+
+class App:
+    def __init__(self, config: Config, clock: Clock = utc_now, engine: Engine | None = None) -> None:
+        self.config = config
+        self.clock = clock
+        self.engine = engine or make_engine(config.database_url, config.sqlite_synchronous)
+        migrate(self.engine)
+        self.sessions = make_sessionmaker(self.engine)
+        self.registry = build_registry()
+        self.dispatcher = Dispatcher(
+            self.sessions,
+            self.registry,
+            tz=config.tz,
+            default_language=config.default_language,
+            invite_ttl=dt.timedelta(days=config.invite_ttl_days),
+            bot_username=config.telegram_bot_username,
+            clock=clock,
+        )
+
+    def bootstrap(self) -> list[str]:
+        """First start: load the agency directory and make the console's person the office admin.
+
+        Returns what to tell the person at the terminal (nothing on later starts).
+        """
+        notes: list[str] = []
+        now = self.clock()
+        with self.sessions() as session, use_language(self.config.default_language):
+            if count_agencies(session) == 0:
+                skipped = load_directory(session, read_directory(DIRECTORY_CSV), now)
+                for alias in skipped:
+                    log.warning("directory alias %r is used by two agencies; kept the first", alias)
+            if count_people(session) == 0:
+                user = self.config.console_default_user
+                add_person(
+                    session,
+                    name=user,
+                    role=Role.ADMIN,
+                    agency=find_agency(session, "VPUB"),
+                    platform=CONSOLE,
+                    user_id=user,
+                    chat_id=user,
+                    now=now,
+                )
+                notes.append(
+                    _("First start: you are the office admin on the console, as “{user}”.").format(user=user)
+                )
+                notes.append(
+                    _(
+                        "Invite an agency head with /moi KHCN head (or, from a shell: dondoc invite KHCN "
+                        'head); they join with: dondoc say --as NAME "/start CODE". Type /help for '
+                        "all commands."
+                    )
+                )
+            session.commit()
+        return notes
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,92 @@
+"""Configuration from the environment and an optional `.env` file (see `.env.example`)."""
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from dotenv import dotenv_values
+
+from dondoc.i18n import normalise_language
+
+DEFAULT_SQLITE_PATH = Path("data") / "dondoc.sqlite3"
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, value: str | None, default: int) -> int:
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {value!r}") from exc
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names the variable, never its secret value."""
+
+
+@dataclass(frozen=True)
+class Config:
+    database_url: str
+    tz: ZoneInfo
+    default_language: str = "vi"
+    invite_ttl_days: int = 7
+    console_default_user: str = "vanphong"
+    telegram_bot_token: str | None = field(default=None, repr=False)
+    telegram_bot_username: str | None = None
+    telegram_base_url: str | None = None
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: str | None = field(default=None, repr=False)
+    zalo_bot_token: str | None = field(default=None, repr=False)
+    zalo_base_url: str | None = None
+    zalo_webhook_secret: str | None = field(default=None, repr=False)
+    sqlite_synchronous: str = "FULL"
+    log_level: str = "INFO"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def load(cls, env_file: str | Path | None = ".env", environ: dict[str, str] | None = None) -> "Config":
+        """Environment variables win over `.env`; `.env` wins over the defaults."""
+        values: dict[str, str | None] = {}
+        if env_file and Path(env_file).is_file():
+            values.update(dotenv_values(env_file))
+        values.update(os.environ if environ is None else environ)
+
+        def get(name: str) -> str | None:
+            value = values.get(name)
+            return value.strip() if value and value.strip() else None
+
+        database_url = get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+        try:
+            tz = ZoneInfo(get("TZ") or "Asia/Ho_Chi_Minh")
+        except (KeyError, ValueError) as exc:
+            raise ConfigError(f"TZ is not a known time zone: {get('TZ')!r}") from exc
+        synchronous = (get("SQLITE_SYNCHRONOUS") or "FULL").upper()
+        if synchronous not in {"NORMAL", "FULL", "EXTRA"}:
+            raise ConfigError("SQLITE_SYNCHRONOUS must be NORMAL, FULL or EXTRA")
+        return cls(
+            database_url=database_url,
+            tz=tz,
+            default_language=normalise_language(get("DEFAULT_LANGUAGE")),
+            invite_ttl_days=_int("INVITE_TTL_DAYS", get("INVITE_TTL_DAYS"), 7),
+            console_default_user=get("CONSOLE_USER") or "vanphong",
+            telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
+            telegram_bot_username=(get("TELEGRAM_BOT_USERNAME") or "").lstrip("@") or None,
+            telegram_base_url=get("TELEGRAM_BASE_URL"),
+            telegram_webhook_url=get("TELEGRAM_WEBHOOK_URL"),
+            telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
+            zalo_bot_token=get("ZALO_BOT_TOKEN"),
+            zalo_base_url=get("ZALO_BASE_URL"),
+            zalo_webhook_secret=get("ZALO_WEBHOOK_SECRET"),
+            sqlite_synchronous=synchronous,
+            log_level=(get("LOG_LEVEL") or "INFO").upper(),
+        )

@@ -1,0 +1,58 @@
+"""Who may do what: every permission check lives here.
+
+Commands declare the roles that may use them; task-level rules (whose task it is, who may report
+or complete) are the functions below, used by every handler that touches a task.
+"""
+
+from sqlalchemy import select
+
+from dondoc.handlers.messages import Context, Refusal
+from dondoc.handlers.registry import Command
+from dondoc.i18n import _
+from dondoc.store.models import AgencyRole, Role, Task, TaskAgency
+
+OFFICE = frozenset({Role.ADMIN})
+READERS = frozenset({Role.ADMIN, Role.LEADER})
+MEMBERS = frozenset({Role.HEAD, Role.STAFF})
+EVERYONE = frozenset(Role)
+PEOPLE = frozenset(Role) - {Role.GUEST}
+
+
+def may_use(role: Role, command: Command) -> bool:
+    return role in command.roles
+
+
+def sees_every_agency(ctx: Context) -> bool:
+    return ctx.role in READERS
+
+
+def task_role(ctx: Context, task_id: int) -> AgencyRole | None:
+    """The asking person's agency's part in the task (lead or cooperating), if any."""
+    if ctx.person is None or ctx.person.agency_id is None:
+        return None
+    return ctx.session.scalar(
+        select(TaskAgency.role).where(
+            TaskAgency.task_id == task_id, TaskAgency.agency_id == ctx.person.agency_id
+        )
+    )
+
+
+def visible_task(ctx: Context, number: int) -> Task:
+    """Task N if this person may see it; otherwise the same refusal whether it exists or not."""
+    task = ctx.session.get(Task, number)
+    if task is not None and (sees_every_agency(ctx) or task_role(ctx, task.id) is not None):
+        return task
+    raise Refusal(
+        _("Task #{number} is not among the tasks you can see. Type /nhiemvu to list your tasks.").format(
+            number=number
+        )
+    )
+
+
+def reportable_task(ctx: Context, number: int) -> tuple[Task, AgencyRole]:
+    """Task N and the agency's part in it, if this person may report on it."""
+    task = visible_task(ctx, number)
+    part = task_role(ctx, task.id)
+    if part is None:
+        raise Refusal(_("Only the agencies assigned to a task report on it."))
+    return task, part

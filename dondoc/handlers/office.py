@@ -1,0 +1,275 @@
+"""The office's commands: /moi, /giao, /tonghop, /quahan."""
+
+from sqlalchemy import select
+
+from dondoc.handlers import access, parsing
+from dondoc.handlers.messages import Context, Refusal, Reply
+from dondoc.handlers.registry import Router
+from dondoc.handlers.render import agency_names, deadline_phrase, role_label, task_line
+from dondoc.i18n import N_, _, format_date, format_datetime, use_language
+from dondoc.store import audit
+from dondoc.store.agencies import find_agency
+from dondoc.store.models import Agency, AgencyRole, Invite, Role
+from dondoc.store.outbox import enqueue
+from dondoc.store.people import create_invite, people_of_agencies
+from dondoc.store.tasks import (
+    TITLE_LENGTH,
+    add_task,
+    agency_counts,
+    latest_reports,
+    open_tasks_of_agency,
+    overdue_tasks,
+    task_agencies,
+)
+from dondoc.text import fold, shorten
+
+router = Router()
+LIST_LIMIT = 30
+OFFICE_AGENCY_CODE = "VPUB"
+ONGOING_WORDS = {"thuong xuyen", "xuyen suot", "ongoing", "-", "khong", "none"}
+
+
+def invite_instructions(invite: Invite, bot_username: str | None, tz) -> str:
+    """How the invited person joins: the code, the deep link when there is a Telegram bot, the expiry."""
+    lines = [
+        _("Invite code for {role}{agency}: {code}").format(
+            role=role_label(invite.role),
+            agency=f" — {invite.agency.name}" if invite.agency else "",
+            code=invite.code,
+        ),
+        _("The person types /start {code} to the bot. The code works once and expires at {when}.").format(
+            code=invite.code, when=format_datetime(invite.expires_at, tz)
+        ),
+    ]
+    if bot_username:
+        lines.append(
+            _("On Telegram they can also open: {link}").format(
+                link=f"https://t.me/{bot_username}?start={invite.code}"
+            )
+        )
+    return "\n".join(lines)
+
+
+def parse_invite_args(ctx: Context, args: str) -> tuple[Role, Agency | None]:
+    """'KHCN head', 'Sở Y tế thủ trưởng', 'lanhdao', 'admin': the role is the last word or two."""
+    words = args.split()
+    usage = _(
+        "Type it like this: /moi KHCN head (roles: admin/vanphong, leader/lanhdao, head/thutruong, "
+        "staff/chuyenvien)."
+    )
+    for count in (2, 1):
+        if len(words) >= count and (role := parsing.role("".join(words[-count:]))) is not None:
+            agency_name = " ".join(words[:-count])
+            break
+    else:
+        raise Refusal(usage)
+    if role in (Role.HEAD, Role.STAFF):
+        if not agency_name:
+            raise Refusal(_("Name the agency for a head or focal officer. ") + usage)
+        return role, parsing.agency(ctx, agency_name)
+    if role == Role.ADMIN:
+        return role, parsing.agency(ctx, agency_name) if agency_name else find_agency(
+            ctx.session, OFFICE_AGENCY_CODE
+        )
+    return role, None
+
+
+@router.command(
+    "moi",
+    roles=access.OFFICE,
+    summary=N_("a one-time invite code for a person"),
+    syntax=N_("/moi AGENCY ROLE"),
+    aliases=("invite",),
+)
+def invite(ctx: Context, args: str) -> list[Reply]:
+    role, agency = parse_invite_args(ctx, args)
+    created = create_invite(
+        ctx.session, role=role, agency=agency, created_by=ctx.person, now=ctx.now, ttl=ctx.invite_ttl
+    )
+    audit.record(
+        ctx.session,
+        ctx.person,
+        "invite",
+        ctx.now,
+        subject=f"invite:{created.id}",
+        role=role.value,
+        agency_id=agency.id if agency else None,
+    )
+    return [Reply(invite_instructions(created, ctx.bot_username, ctx.tz))]
+
+
+@router.command(
+    "giao",
+    roles=access.OFFICE,
+    summary=N_("create a task by hand"),
+    syntax=N_("/giao LEAD | DEADLINE | TEXT | COOPERATING"),
+    aliases=("assign",),
+)
+def assign(ctx: Context, args: str) -> list[Reply]:
+    example = _("/giao KHCN | 31/3/2026 | Trình UBND tỉnh Kế hoạch năm 2026 | STC; Sở Tư pháp")
+    parts = [p.strip() for p in args.split("|")]
+    if len(parts) < 3 or not parts[0] or not parts[2]:
+        raise Refusal(
+            _(
+                "Type the lead agency, the deadline, the text and (optionally) the cooperating agencies, "
+                "separated by |. Several agencies are separated by ;. A task without a date takes "
+                "“thường xuyên” as deadline. For example:\n{example}"
+            ).format(example=example)
+        )
+    leads = [parsing.agency(ctx, name) for name in parts[0].split(";") if name.strip()]
+    coops = [
+        parsing.agency(ctx, name) for name in (parts[3] if len(parts) > 3 else "").split(";") if name.strip()
+    ]
+    coops = [a for a in coops if a not in leads]
+    deadline_text = parts[1]
+    deadline = (
+        None
+        if fold(deadline_text) in ONGOING_WORDS or not deadline_text
+        else parsing.date(deadline_text, ctx.today)
+    )
+    if deadline is not None and deadline < ctx.today:
+        raise Refusal(
+            _("The deadline {date} has already passed. Give a date from today on.").format(
+                date=format_date(deadline)
+            )
+        )
+    text = parsing.report_text(parts[2], example)
+    task = add_task(
+        ctx.session,
+        text=text,
+        title=shorten(text, TITLE_LENGTH),
+        leads=leads,
+        coops=coops,
+        deadline=deadline,
+        deadline_text=deadline_text or None,
+        created_by=ctx.person,
+        now=ctx.now,
+        recurrence=None if deadline else "ongoing",
+    )
+    audit.record(ctx.session, ctx.person, "task.create", ctx.now, subject=f"task:{task.id}")
+    for person in people_of_agencies(ctx.session, [a.id for a in leads + coops], [Role.HEAD, Role.STAFF]):
+        with use_language(person.language):
+            enqueue(
+                ctx.session,
+                person,
+                _(
+                    "📌 New task #{number} for {agency}: {title}\nDeadline: {deadline}\n"
+                    "Type /xem {number} to read it."
+                ).format(
+                    number=task.id,
+                    agency=person.agency.name if person.agency else "",
+                    title=task.title,
+                    deadline=deadline_phrase(task, ctx.today),
+                ),
+                ctx.now,
+                kind="task",
+            )
+    lines = [
+        _("Created task #{number}: {title}").format(number=task.id, title=task.title),
+        _("Lead: {agencies}").format(agencies=agency_names(leads)),
+    ]
+    if coops:
+        lines.append(_("Cooperating: {agencies}").format(agencies=agency_names(coops)))
+    lines.append(_("Deadline: {deadline}").format(deadline=deadline_phrase(task, ctx.today)))
+    return [Reply("\n".join(lines))]
+
+
+@router.command(
+    "tonghop",
+    roles=access.READERS,
+    summary=N_("province-wide or per-agency summary"),
+    syntax=N_("/tonghop [AGENCY]"),
+    aliases=("summary",),
+)
+def summary(ctx: Context, args: str) -> list[Reply]:
+    if args.strip():
+        return [Reply(_agency_summary(ctx, parsing.agency(ctx, args)))]
+    counts = agency_counts(ctx.session, ctx.today)
+    if not counts:
+        return [Reply(_("No tasks yet. Create one with /giao."))]
+    agencies = {a.id: a for a in ctx.session.scalars(select(Agency).where(Agency.id.in_(list(counts))))}
+    lines = [
+        _(
+            "Summary on {date}: {open} open, {overdue} overdue, {soon} due within 7 days, "
+            "{awaiting} awaiting "
+            "confirmation, {done} done."
+        ).format(
+            date=format_date(ctx.today),
+            open=sum(c.open for c in counts.values()),
+            overdue=sum(c.overdue for c in counts.values()),
+            soon=sum(c.due_soon for c in counts.values()),
+            awaiting=sum(c.awaiting_confirmation for c in counts.values()),
+            done=sum(c.done for c in counts.values()),
+        )
+    ]
+    ranked = sorted(counts.values(), key=lambda c: (-c.overdue, -c.open, agencies[c.agency_id].name))
+    for c in ranked[:LIST_LIMIT]:
+        lines.append(
+            _(
+                "• {agency}: {open} open, {overdue} overdue, {awaiting} awaiting confirmation, {done} done"
+            ).format(
+                agency=agencies[c.agency_id].name,
+                open=c.open,
+                overdue=c.overdue,
+                awaiting=c.awaiting_confirmation,
+                done=c.done,
+            )
+        )
+    if len(ranked) > LIST_LIMIT:
+        lines.append(_("… and {more} more agencies.").format(more=len(ranked) - LIST_LIMIT))
+    lines.append(_("For one agency: /tonghop KHCN. Overdue tasks: /quahan."))
+    return [Reply("\n".join(lines))]
+
+
+def _agency_summary(ctx: Context, agency: Agency) -> str:
+    counts = agency_counts(ctx.session, ctx.today, [agency.id]).get(agency.id)
+    rows, total = open_tasks_of_agency(ctx.session, agency.id, limit=LIST_LIMIT)
+    lines = [_("{agency} on {date}:").format(agency=agency.name, date=format_date(ctx.today))]
+    if counts is not None:
+        lines.append(
+            _(
+                "{open} open, {overdue} overdue, {soon} due within 7 days, {awaiting} awaiting confirmation, "
+                "{done} done."
+            ).format(
+                open=counts.open,
+                overdue=counts.overdue,
+                soon=counts.due_soon,
+                awaiting=counts.awaiting_confirmation,
+                done=counts.done,
+            )
+        )
+    if not rows:
+        lines.append(_("No open tasks."))
+        return "\n".join(lines)
+    reports = latest_reports(ctx.session, [t.id for t, _part in rows])
+    lines += [task_line(t, reports.get(t.id), ctx.today, ctx.tz, part) for t, part in rows]
+    if total > len(rows):
+        lines.append(_("… and {more} more.").format(more=total - len(rows)))
+    return "\n".join(lines)
+
+
+@router.command(
+    "quahan",
+    roles=access.READERS,
+    summary=N_("overdue tasks"),
+    syntax=N_("/quahan [AGENCY]"),
+    aliases=("overdue",),
+)
+def overdue(ctx: Context, args: str) -> list[Reply]:
+    agency = parsing.agency(ctx, args) if args.strip() else None
+    tasks, total = overdue_tasks(ctx.session, ctx.today, LIST_LIMIT, agency.id if agency else None)
+    if total == 0:
+        return [Reply(_("No overdue tasks. ✅"))]
+    reports = latest_reports(ctx.session, [t.id for t in tasks])
+    leads = task_agencies(ctx.session, [t.id for t in tasks])
+    lines = [_("Overdue tasks: {total}").format(total=total)]
+    for task in tasks:
+        lead_names = agency_names([a for a, role in leads[task.id] if role == AgencyRole.LEAD])
+        lines.append(
+            task_line(task, reports.get(task.id), ctx.today, ctx.tz)
+            + "\n   "
+            + _("Lead: {agencies}").format(agencies=lead_names)
+        )
+    if total > len(tasks):
+        lines.append(_("… and {more} more.").format(more=total - len(tasks)))
+    return [Reply("\n".join(lines))]

@@ -1,0 +1,310 @@
+"""Reporting: /baocao (one line or guided) and /hoanthanh, with the lower-percentage confirmation."""
+
+import re
+from typing import Any
+
+from dondoc.handlers import access, parsing
+from dondoc.handlers import conversation as flows
+from dondoc.handlers.messages import Choice, Context, Refusal, Reply
+from dondoc.handlers.registry import Router
+from dondoc.handlers.render import deadline_phrase
+from dondoc.i18n import N_, _, format_date, format_percent_value, use_language
+from dondoc.store import audit
+from dondoc.store.models import AgencyRole, ReportKind, Role, Task, TaskStatus
+from dondoc.store.outbox import enqueue
+from dondoc.store.people import people_of_agencies, people_with_role
+from dondoc.store.tasks import add_report, latest_report_of_agency, open_tasks_of_agency
+from dondoc.text import shorten
+
+router = Router()
+REPORT_SYNTAX = N_("/baocao N 60% what was done")
+DONE_SYNTAX = N_("/hoanthanh N result (document number, link or file)")
+PICK_LIMIT = 10
+PERCENT_CHOICES = (25, 50, 75, 100)
+_URL = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
+_DOCUMENT_NUMBER = re.compile(r"\b\d{1,6}\s*[-/]\s*[A-ZĐ]{1,12}(?:\s*[-/]\s*[A-ZĐ0-9]{1,12})*")
+
+
+def names_concrete_product(text: str, has_attachment: bool) -> bool:
+    """A completion must show a product: a document number (12/QĐ-UBND), a link or an attached file."""
+    return has_attachment or bool(_URL.search(text) or _DOCUMENT_NUMBER.search(text))
+
+
+def _attachment_evidence(ctx: Context) -> str | None:
+    names = [a.filename for a in ctx.incoming.attachments]
+    return ("📎 " + ", ".join(names)) if names else None
+
+
+def _open_task(ctx: Context, number: int) -> tuple[Task, AgencyRole]:
+    task, part = access.reportable_task(ctx, number)
+    if task.status != TaskStatus.OPEN:
+        raise Refusal(_("Task #{number} is already closed; it takes no more reports.").format(number=task.id))
+    return task, part
+
+
+@router.command(
+    "baocao",
+    roles=access.MEMBERS,
+    summary=N_("report progress on a task"),
+    syntax=REPORT_SYNTAX,
+    aliases=("report",),
+)
+def report(ctx: Context, args: str) -> list[Reply]:
+    example = _("/baocao 12 60% Đã hoàn thành dự thảo kế hoạch")
+    words = args.split(None, 2)
+    if not words:
+        return [_ask_task(ctx)]
+    task, _part = _open_task(ctx, parsing.task_number(words[0], example))
+    if len(words) == 1:
+        return [_ask_percent(ctx, {"task": task.id}, task)]
+    if not parsing.is_percent(words[1]):
+        raise Refusal(
+            _("Please give the percentage after the task number. For example: {example}").format(
+                example=example
+            )
+        )
+    percent = parsing.percent(words[1])
+    if len(words) == 2:
+        return [_ask_text(ctx, {"task": task.id, "percent": percent})]
+    text = parsing.report_text(words[2], example)
+    return submit(ctx, task.id, percent, text, _attachment_evidence(ctx), ReportKind.PROGRESS)
+
+
+def _ask_task(ctx: Context) -> Reply:
+    assert ctx.person is not None and ctx.person.agency_id is not None
+    rows, total = open_tasks_of_agency(ctx.session, ctx.person.agency_id, limit=PICK_LIMIT)
+    if not rows:
+        raise Refusal(_("Your agency has no open tasks to report on."))
+    choices = [Choice(f"#{t.id} {shorten(t.title, 40)}", f"task:{t.id}") for t, _part in rows]
+    text = _("Which task are you reporting on? Answer with its number in this list:")
+    if total > len(rows):
+        text += "\n" + _("(The {shown} most urgent of {total}. For another task type /baocao N.)").format(
+            shown=len(rows), total=total
+        )
+    return flows.ask(ctx, "report", {"step": "task"}, text, choices)
+
+
+def _ask_percent(ctx: Context, state: dict[str, Any], task: Task) -> Reply:
+    choices = [Choice(format_percent_value(p), f"pct:{p}") for p in PERCENT_CHOICES]
+    text = _(
+        "Task #{number}: {title}\nDeadline: {deadline}\nHow far along is it? Choose, or type a "
+        "percentage such as 60%."
+    ).format(number=task.id, title=shorten(task.title, 120), deadline=deadline_phrase(task, ctx.today))
+    return flows.ask(ctx, "report", {**state, "step": "percent"}, text, choices)
+
+
+def _ask_text(ctx: Context, state: dict[str, Any]) -> Reply:
+    return flows.ask(
+        ctx,
+        "report",
+        {**state, "step": "text"},
+        _("What has been done? Write it in one message, with concrete results."),
+    )
+
+
+def _ask_evidence(ctx: Context, state: dict[str, Any]) -> Reply:
+    return flows.ask(
+        ctx,
+        "report",
+        {**state, "step": "evidence"},
+        _("Attach a file, or send a link or document number as evidence, or skip."),
+        [Choice(_("Skip"), "skip")],
+    )
+
+
+@router.flow("report")
+def report_flow(ctx: Context, state: dict[str, Any], text: str, choice: str | None) -> list[Reply]:
+    step = state.get("step")
+    if step == "task":
+        if choice is None or not choice.startswith("task:"):
+            count = len(flows.offered_choices(flows.current(ctx)))  # type: ignore[arg-type]
+            raise Refusal(
+                _("Please answer with a number from 1 to {count}, or type “hủy” to stop.").format(count=count)
+            )
+        task, _part = _open_task(ctx, int(choice.removeprefix("task:")))
+        return [_ask_percent(ctx, {"task": task.id}, task)]
+    if step == "percent":
+        value = int(choice.removeprefix("pct:")) if choice else parsing.percent(text)
+        return [_ask_text(ctx, {**state, "percent": value})]
+    if step == "text":
+        cleaned = parsing.report_text(text, _("Đã hoàn thành dự thảo kế hoạch, gửi Sở Tư pháp thẩm định."))
+        return [_ask_evidence(ctx, {**state, "text": cleaned})]
+    if step == "evidence":
+        evidence = None if choice == "skip" else (_attachment_evidence(ctx) or parsing.report_text(text, "…"))
+        return submit(ctx, state["task"], state["percent"], state["text"], evidence, ReportKind.PROGRESS)
+    flows.end(ctx)
+    raise Refusal(_("Type /help to see your commands."))
+
+
+@router.command(
+    "hoanthanh",
+    roles=access.MEMBERS,
+    summary=N_("report a task completed, with its result"),
+    syntax=DONE_SYNTAX,
+    aliases=("done",),
+)
+def complete(ctx: Context, args: str) -> list[Reply]:
+    example = _("/hoanthanh 12 Đã ban hành Kế hoạch số 45/KH-UBND ngày 20/3/2026")
+    words = args.split(None, 1)
+    if not words:
+        raise Refusal(_("Type it like this: {example}").format(example=example))
+    task, part = _open_task(ctx, parsing.task_number(words[0], example))
+    if part != AgencyRole.LEAD:
+        raise Refusal(
+            _(
+                "Your agency cooperates on task #{number}; only the lead agency reports it completed. "
+                "Report your contribution with /baocao {number} 100% …"
+            ).format(number=task.id)
+        )
+    text = parsing.report_text(words[1] if len(words) > 1 else "", example)
+    evidence = _attachment_evidence(ctx)
+    if not names_concrete_product(text, evidence is not None):
+        return [
+            flows.ask(
+                ctx,
+                "completion",
+                {"task": task.id, "text": text},
+                _(
+                    "A completion report must show a concrete product: send the document number "
+                    "(for example 45/KH-UBND), a link, or attach the file."
+                ),
+            )
+        ]
+    return submit(ctx, task.id, 100, text, evidence or text, ReportKind.COMPLETION)
+
+
+@router.flow("completion")
+def completion_flow(ctx: Context, state: dict[str, Any], text: str, choice: str | None) -> list[Reply]:
+    evidence = _attachment_evidence(ctx)
+    if not names_concrete_product(text, evidence is not None):
+        raise Refusal(
+            _(
+                "I still see no document number, link or file. Send one (for example 45/KH-UBND), "
+                "or type “hủy” to stop."
+            )
+        )
+    evidence = evidence or parsing.report_text(text, "45/KH-UBND")
+    return submit(ctx, state["task"], 100, state["text"], evidence, ReportKind.COMPLETION)
+
+
+def submit(
+    ctx: Context,
+    number: int,
+    percent: int,
+    text: str,
+    evidence: str | None,
+    kind: ReportKind,
+    confirmed: bool = False,
+) -> list[Reply]:
+    """Record a report, unless it goes below the agency's last percentage: then ask first."""
+    task, _part = _open_task(ctx, number)
+    assert ctx.person is not None and ctx.person.agency_id is not None
+    last = latest_report_of_agency(ctx.session, task.id, ctx.person.agency_id)
+    if not confirmed and last is not None and percent < last.percent:
+        state = {"task": task.id, "percent": percent, "text": text, "evidence": evidence, "kind": kind.value}
+        question = _(
+            "Your agency reported {last} on {date}; you now report {new}. Record the lower figure?"
+        ).format(
+            last=format_percent_value(last.percent),
+            date=format_date(last.created_at.astimezone(ctx.tz).date()),
+            new=format_percent_value(percent),
+        )
+        return [
+            flows.ask(
+                ctx,
+                "confirm_lower",
+                state,
+                question,
+                [Choice(_("Yes, record it"), "yes"), Choice(_("No, cancel"), "no")],
+            )
+        ]
+    report_row = add_report(
+        ctx.session,
+        task=task,
+        agency_id=ctx.person.agency_id,
+        person=ctx.person,
+        kind=kind,
+        percent=percent,
+        text=text,
+        evidence=evidence,
+        now=ctx.now,
+    )
+    audit.record(
+        ctx.session,
+        ctx.person,
+        f"report.{kind.value}",
+        ctx.now,
+        subject=f"task:{task.id}",
+        report_id=report_row.id,
+        percent=percent,
+    )
+    flows.end(ctx)
+    _tell_others(ctx, task, percent, text, kind)
+    if kind == ReportKind.COMPLETION:
+        return [
+            Reply(
+                _(
+                    "✅ Completion of task #{number} recorded. The office will confirm it; until then the "
+                    "task stays open."
+                ).format(number=task.id)
+            )
+        ]
+    return [
+        Reply(
+            _("✅ Recorded: task #{number}, {percent}. Thank you.").format(
+                number=task.id, percent=format_percent_value(percent)
+            )
+        )
+    ]
+
+
+@router.flow("confirm_lower")
+def confirm_lower_flow(ctx: Context, state: dict[str, Any], text: str, choice: str | None) -> list[Reply]:
+    answer = {"yes": True, "no": False}.get(choice or "", parsing.is_yes(text))
+    if answer is None:
+        raise Refusal(_("Please answer 1 (yes, record it) or 2 (no, cancel)."))
+    if not answer:
+        flows.end(ctx)
+        return [Reply(_("Cancelled. Nothing was recorded."))]
+    return submit(
+        ctx,
+        state["task"],
+        state["percent"],
+        state["text"],
+        state["evidence"],
+        ReportKind(state["kind"]),
+        confirmed=True,
+    )
+
+
+def _tell_others(ctx: Context, task: Task, percent: int, text: str, kind: ReportKind) -> None:
+    """The agency head sees what officers send; the office hears of completions."""
+    reporter = ctx.person
+    assert reporter is not None and reporter.agency is not None
+    recipients = [
+        p for p in people_of_agencies(ctx.session, [reporter.agency_id], [Role.HEAD]) if p.id != reporter.id
+    ]
+    if kind == ReportKind.COMPLETION:
+        recipients += people_with_role(ctx.session, Role.ADMIN)
+    for person in recipients:
+        with use_language(person.language):
+            if kind == ReportKind.COMPLETION:
+                message = _(
+                    "✅ {agency} reports task #{number} completed ({who}): {text}\nType /xem {number} "
+                    "to read it."
+                )
+            else:
+                message = _("{who} ({agency}) reported {percent} on task #{number}: {text}")
+            enqueue(
+                ctx.session,
+                person,
+                message.format(
+                    agency=reporter.agency.name,
+                    number=task.id,
+                    who=reporter.name,
+                    text=shorten(text, 300),
+                    percent=format_percent_value(percent),
+                ),
+                ctx.now,
+                kind="report",
+            )

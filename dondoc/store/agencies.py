@@ -1,0 +1,138 @@
+"""The agency directory: names, aliases and codes, matched with and without diacritics."""
+
+import csv
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dondoc import PACKAGE_DIR
+from dondoc.store.models import Agency, AgencyAlias
+from dondoc.text import key, nfc
+
+DIRECTORY_CSV = PACKAGE_DIR / "data" / "agencies.csv"
+KINDS = (
+    "office",
+    "department",
+    "board",
+    "police",
+    "military",
+    "inspectorate",
+    "commune",
+    "ward",
+    "special_zone",
+    "other",
+)
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    code: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+
+
+class DirectoryError(ValueError):
+    """A directory file or row that cannot be loaded; the message says which line and why."""
+
+
+def find_agency(session: Session, name: str) -> Agency | None:
+    """An agency by exact name, alias or code, ignoring case, diacritics and punctuation."""
+    folded = key(name)
+    if not folded:
+        return None
+    return session.scalar(
+        select(Agency).join(AgencyAlias).where(AgencyAlias.key == folded, Agency.active.is_(True))
+    )
+
+
+def suggest_agencies(session: Session, name: str, limit: int = 3) -> list[Agency]:
+    """The closest directory names, for 'did you mean …' answers."""
+    folded = key(name)
+    if not folded:
+        return []
+    rows = session.execute(
+        select(AgencyAlias.key, AgencyAlias.agency_id).join(Agency).where(Agency.active.is_(True))
+    ).all()
+    choices = {i: row.key for i, row in enumerate(rows)}
+    found = process.extract(folded, choices, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=60)
+    ids: list[int] = []
+    for _match, _score, index in found:
+        agency_id = rows[index].agency_id
+        if agency_id not in ids:
+            ids.append(agency_id)
+    agencies = {a.id: a for a in session.scalars(select(Agency).where(Agency.id.in_(ids[:limit])))}
+    return [agencies[i] for i in ids[:limit] if i in agencies]
+
+
+def list_agencies(session: Session) -> list[Agency]:
+    return list(session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.code)))
+
+
+def count_agencies(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Agency)) or 0
+
+
+def add_agency(session: Session, row: AgencyRow, now: dt.datetime) -> tuple[Agency, list[str]]:
+    """Add an agency, or add new aliases to the one with the same code.
+
+    Returns the agency and the aliases left out because another agency already uses them.
+    """
+    agency = session.scalar(select(Agency).where(Agency.code == row.code))
+    if agency is None:
+        agency = Agency(code=row.code, name=row.name, kind=row.kind, active=True, created_at=now)
+        session.add(agency)
+        session.flush()
+    skipped: list[str] = []
+    for alias in (row.name, row.code, *row.aliases):
+        alias_key = key(alias)
+        if not alias_key:
+            continue
+        owner = session.scalar(select(AgencyAlias.agency_id).where(AgencyAlias.key == alias_key))
+        if owner is None:
+            session.add(AgencyAlias(agency_id=agency.id, alias=alias, key=alias_key))
+            session.flush()
+        elif owner != agency.id:
+            skipped.append(alias)
+    return agency, skipped
+
+
+def read_directory(path: Path) -> list[AgencyRow]:
+    """Rows of a `code,name,kind,aliases` CSV (aliases separated by '|')."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DirectoryError(f"{path}: {exc.strerror}") from exc
+    try:
+        text = nfc(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise DirectoryError(f"{path}: not UTF-8 text") from exc
+    reader = csv.DictReader(text.splitlines())
+    missing = {"code", "name"} - set(reader.fieldnames or ())
+    if missing:
+        raise DirectoryError(f"{path}: the header must have the columns code,name,kind,aliases")
+    rows: list[AgencyRow] = []
+    for line, record in enumerate(reader, start=2):
+        code = (record.get("code") or "").strip().upper()
+        name = (record.get("name") or "").strip()
+        kind = (record.get("kind") or "other").strip() or "other"
+        if not code or not name:
+            raise DirectoryError(f"{path}:{line}: code and name are required")
+        if kind not in KINDS:
+            raise DirectoryError(f"{path}:{line}: kind must be one of {', '.join(KINDS)}")
+        aliases = tuple(a.strip() for a in (record.get("aliases") or "").split("|") if a.strip())
+        rows.append(AgencyRow(code, name, kind, aliases))
+    return rows
+
+
+def load_directory(session: Session, rows: Iterable[AgencyRow], now: dt.datetime) -> list[str]:
+    """Add every row; returns the aliases skipped because another agency holds them."""
+    skipped: list[str] = []
+    for row in rows:
+        skipped += add_agency(session, row, now)[1]
+    return skipped

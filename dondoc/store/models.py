@@ -1,0 +1,341 @@
+"""Typed SQLAlchemy 2.0 models. Reports, nudges and the audit log are append-only."""
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Stored as UTC, always returned timezone-aware (SQLite keeps no zone of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    LEADER = "leader"
+    HEAD = "head"
+    STAFF = "staff"
+    GUEST = "guest"
+
+
+class TaskStatus(enum.StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class AgencyRole(enum.StrEnum):
+    LEAD = "lead"
+    COOP = "coop"
+
+
+class ReportKind(enum.StrEnum):
+    PROGRESS = "progress"
+    COMPLETION = "completion"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    return Enum(cls, name=name, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class Agency(Base):
+    __tablename__ = "agency"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20), default="other")
+    active: Mapped[bool] = mapped_column(default=True)
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    aliases: Mapped[list["AgencyAlias"]] = relationship(back_populates="agency", cascade="all, delete-orphan")
+
+
+class AgencyAlias(Base):
+    """A name people use for an agency: its full name, abbreviations, old names. `key` is folded."""
+
+    __tablename__ = "agency_alias"
+    __table_args__ = (UniqueConstraint("key", name="uq_agency_alias_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"), index=True)
+    alias: Mapped[str] = mapped_column(String(300))
+    key: Mapped[str] = mapped_column(String(300))
+
+    agency: Mapped[Agency] = relationship(back_populates="aliases")
+
+
+class Person(Base):
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"), default=Role.GUEST)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    language: Mapped[str | None] = mapped_column(String(8))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    agency: Mapped[Agency | None] = relationship()
+    links: Mapped[list["PlatformLink"]] = relationship(back_populates="person")
+
+
+class PlatformLink(Base):
+    """How to reach a person on one messenger: (platform, user id) identifies, chat id addresses."""
+
+    __tablename__ = "platform_link"
+    __table_args__ = (UniqueConstraint("platform", "platform_user_id", name="uq_platform_link_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    platform_user_id: Mapped[str] = mapped_column(String(100))
+    chat_id: Mapped[str] = mapped_column(String(100))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    person: Mapped[Person] = relationship(back_populates="links")
+
+
+class Invite(Base):
+    __tablename__ = "invite"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[Role] = mapped_column(_enum(Role, "invite_role"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+
+    agency: Mapped[Agency | None] = relationship()
+
+
+class Notice(Base):
+    """A leader's notice (thông báo kết luận, quyết định …) that tasks come from."""
+
+    __tablename__ = "notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(Text)
+    issuer: Mapped[str | None] = mapped_column(String(300))
+    signer: Mapped[str | None] = mapped_column(String(200))
+    signed_on: Mapped[dt.date | None] = mapped_column(Date)
+    meeting_on: Mapped[dt.date | None] = mapped_column(Date)
+    source_text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Task(Base):
+    __tablename__ = "task"
+    __table_args__ = (Index("ix_task_status_deadline", "status", "deadline"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notice.id"), index=True)
+    ref: Mapped[str | None] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    deadline: Mapped[dt.date | None] = mapped_column(Date)
+    original_deadline: Mapped[dt.date | None] = mapped_column(Date)
+    deadline_text: Mapped[str | None] = mapped_column(String(300))
+    recurrence: Mapped[str | None] = mapped_column(String(40))
+    coop_text: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[TaskStatus] = mapped_column(_enum(TaskStatus, "task_status"), default=TaskStatus.OPEN)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    notice: Mapped[Notice | None] = relationship()
+    agencies: Mapped[list["TaskAgency"]] = relationship(back_populates="task", cascade="all, delete-orphan")
+
+
+class TaskAgency(Base):
+    """An agency's part in a task: lead (chủ trì) or cooperating (phối hợp)."""
+
+    __tablename__ = "task_agency"
+    __table_args__ = (
+        UniqueConstraint("task_id", "agency_id", name="uq_task_agency_pair"),
+        Index("ix_task_agency_agency_task", "agency_id", "task_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    role: Mapped[AgencyRole] = mapped_column(_enum(AgencyRole, "agency_role"))
+    received_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    task: Mapped[Task] = relationship(back_populates="agencies")
+    agency: Mapped[Agency] = relationship()
+
+
+class Report(Base):
+    """A progress or completion report. Never edited: a correction is a new report."""
+
+    __tablename__ = "report"
+    __table_args__ = (Index("ix_report_task_created", "task_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    kind: Mapped[ReportKind] = mapped_column(_enum(ReportKind, "report_kind"))
+    percent: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    person: Mapped[Person] = relationship()
+    agency: Mapped[Agency] = relationship()
+
+
+class ExtensionRequest(Base):
+    __tablename__ = "extension_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    requested_deadline: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class NudgeLog(Base):
+    """One row per nudge owed and sent; the unique key makes a second sweep harmless."""
+
+    __tablename__ = "nudge_log"
+    __table_args__ = (UniqueConstraint("task_id", "agency_id", "step", "deadline", name="uq_nudge_log_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    step: Mapped[str] = mapped_column(String(40))
+    deadline: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Outbox(Base):
+    """A message waiting to be sent through a person's transport."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "sent_at", "platform", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    platform: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20), default="message")
+    nudge_id: Mapped[int | None] = mapped_column(ForeignKey("nudge_log.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str | None] = mapped_column(String(100))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class ProcessedUpdate(Base):
+    """Update ids already handled, per platform: a redelivered update is ignored."""
+
+    __tablename__ = "processed_update"
+
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    update_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    processed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Conversation(Base):
+    """Where a person is in a guided flow (/baocao without arguments, confirmations)."""
+
+    __tablename__ = "conversation"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    flow: Mapped[str] = mapped_column(String(40))
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+__all__ = [
+    "Agency",
+    "AgencyAlias",
+    "AgencyRole",
+    "AuditLog",
+    "Base",
+    "Conversation",
+    "ExtensionRequest",
+    "Invite",
+    "Notice",
+    "NudgeLog",
+    "Outbox",
+    "Person",
+    "PlatformLink",
+    "ProcessedUpdate",
+    "Report",
+    "ReportKind",
+    "Role",
+    "Task",
+    "TaskAgency",
+    "TaskStatus",
+]

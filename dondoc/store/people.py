@@ -1,0 +1,126 @@
+"""People, their messenger links, and invites."""
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from dondoc.store.models import Agency, Invite, Person, PlatformLink, Role
+
+# No 0/O, 1/I/L: codes are read aloud and typed by hand. 32**10 = 2**50 possibilities.
+INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+INVITE_LENGTH = 10
+
+
+def person_by_link(session: Session, platform: str, user_id: str) -> Person | None:
+    return session.scalar(
+        select(Person)
+        .join(PlatformLink)
+        .where(PlatformLink.platform == platform, PlatformLink.platform_user_id == user_id)
+    )
+
+
+def count_people(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Person)) or 0
+
+
+def add_person(
+    session: Session,
+    *,
+    name: str,
+    role: Role,
+    agency: Agency | None,
+    platform: str,
+    user_id: str,
+    chat_id: str,
+    now: dt.datetime,
+    language: str | None = None,
+) -> Person:
+    person = Person(
+        name=name,
+        role=role,
+        agency_id=agency.id if agency else None,
+        language=language,
+        active=True,
+        created_at=now,
+    )
+    session.add(person)
+    session.flush()
+    session.add(
+        PlatformLink(
+            person_id=person.id,
+            platform=platform,
+            platform_user_id=user_id,
+            chat_id=chat_id,
+            active=True,
+            created_at=now,
+        )
+    )
+    session.flush()
+    return person
+
+
+def create_invite(
+    session: Session,
+    *,
+    role: Role,
+    agency: Agency | None,
+    created_by: Person | None,
+    now: dt.datetime,
+    ttl: dt.timedelta,
+) -> Invite:
+    invite = Invite(
+        code="".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH)),
+        role=role,
+        agency_id=agency.id if agency else None,
+        created_by_id=created_by.id if created_by else None,
+        created_at=now,
+        expires_at=now + ttl,
+    )
+    session.add(invite)
+    session.flush()
+    return invite
+
+
+def find_invite(session: Session, code: str) -> Invite | None:
+    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    return session.scalar(select(Invite).where(Invite.code == cleaned)) if cleaned else None
+
+
+def claim_invite(session: Session, invite: Invite, person: Person, now: dt.datetime) -> bool:
+    """Mark the invite used by `person`; False when someone else used it first."""
+    result = session.execute(
+        update(Invite)
+        .where(Invite.id == invite.id, Invite.used_at.is_(None))
+        .values(used_at=now, used_by_id=person.id)
+    )
+    return result.rowcount == 1
+
+
+def people_of_agencies(session: Session, agency_ids: Iterable[int], roles: Iterable[Role]) -> list[Person]:
+    ids = list(agency_ids)
+    if not ids:
+        return []
+    return list(
+        session.scalars(
+            select(Person).where(
+                Person.agency_id.in_(ids), Person.role.in_(list(roles)), Person.active.is_(True)
+            )
+        )
+    )
+
+
+def people_with_role(session: Session, role: Role) -> list[Person]:
+    return list(session.scalars(select(Person).where(Person.role == role, Person.active.is_(True))))
+
+
+def reachable_link(session: Session, person_id: int) -> PlatformLink | None:
+    """The link a message to this person goes through: the newest active one."""
+    return session.scalar(
+        select(PlatformLink)
+        .where(PlatformLink.person_id == person_id, PlatformLink.active.is_(True))
+        .order_by(PlatformLink.id.desc())
+        .limit(1)
+    )
