@@ -53,7 +53,7 @@ def main(argv: Sequence[str] | None = None, app: App | None = None) -> int:
         print(f"dondoc: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(
-        level=config.log_level if args.command not in (None, "run", "console", "say") else "WARNING",
+        level=config.log_level if args.command == "run" else "WARNING",
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     app = app or App(config)
