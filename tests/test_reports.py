@@ -18,7 +18,7 @@ def make_task(team, lead="KHCN", deadline="31/3/2026", text="Trình UBND tỉnh 
 
 def test_inline_report_is_recorded_and_the_head_is_told(app, team):
     make_task(team)
-    assert any("#1" in m for m in team.inbox("cv-khcn"))  # the new task reached the agency
+    assert any("Trình UBND tỉnh Kế hoạch năm 2026" in m for m in team.inbox("cv-khcn"))  # the new task arrived
     reply = team.say("cv-khcn", "/baocao 1 60% Đã hoàn thành dự thảo")
     assert "60%" in reply and "#1" in reply
     assert reports(app) == [(1, 60, ReportKind.PROGRESS, "Đã hoàn thành dự thảo", None)]
@@ -147,7 +147,7 @@ def test_completion_needs_a_concrete_product(app, team):
     team.say("gd-khcn", "Kế hoạch số 45/KH-UBND ngày 20/3/2026")
     assert reports(app) == [(1, 100, ReportKind.COMPLETION, "Đã hoàn thành tốt nhiệm vụ",
                              "Kế hoạch số 45/KH-UBND ngày 20/3/2026")]
-    assert any("#1" in m for m in team.inbox("vanphong"))
+    assert any("Sở Khoa học và Công nghệ" in m and "Đã hoàn thành tốt" in m for m in team.inbox("vanphong"))
 
 
 def test_completion_with_document_number_in_one_line(app, team):

@@ -21,10 +21,10 @@ def render(reply: Reply) -> str:
 class ConsoleTransport:
     platform = CONSOLE
 
-    def __init__(self, app: App, user: str, out: TextIO = sys.stdout) -> None:
+    def __init__(self, app: App, user: str, out: TextIO | None = None) -> None:
         self.app = app
         self.user = user
-        self.out = out
+        self.out = out or sys.stdout
 
     def say(self, text: str) -> list[Reply]:
         """One message in as `user`; the replies and any queued messages for them printed."""

@@ -10,7 +10,7 @@ from dondoc.handlers.render import (
     report_line,
     task_line,
 )
-from dondoc.i18n import N_, _, format_date
+from dondoc.i18n import N_, _, format_date, format_short_date
 from dondoc.store.models import AgencyRole, Task
 from dondoc.store.tasks import (
     agency_counts,
@@ -101,7 +101,7 @@ def describe_task(ctx: Context, task: Task) -> str:
     if task.notice is not None:
         source = task.notice.number or task.notice.title
         if task.notice.signed_on:
-            source += " " + _("of {date}").format(date=format_date(task.notice.signed_on))
+            source += " " + _("of {date}").format(date=format_short_date(task.notice.signed_on))
         lines.append(_("Source: {notice}").format(notice=source))
     lines.append(_("Lead: {agencies}").format(agencies=agency_names(leads)))
     cooperating = agency_names(coops) if coops else ""

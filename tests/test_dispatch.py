@@ -1,0 +1,81 @@
+"""The dispatcher: commands with and without slash or diacritics, bad input, redelivery, the error boundary."""
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from dondoc.handlers import build_registry
+from dondoc.handlers.access import EVERYONE
+from dondoc.handlers.dispatch import Dispatcher
+from dondoc.handlers.messages import Incoming
+from dondoc.handlers.registry import Registry, Router
+from dondoc.store.models import Outbox, Report
+
+
+def test_unknown_command_points_to_help(team):
+    reply = team.say("cv-khcn", "/xoa 1")
+    assert "/xoa" in reply and "/help" in reply
+
+
+def test_plain_text_that_is_no_command(team):
+    reply = team.say("cv-khcn", "Xin chào, cho hỏi thủ tục?")
+    assert "/help" in reply and "Xin chào" in reply
+
+
+def test_commands_in_every_spelling(team):
+    team.say("vanphong", "/giao KHCN | 31/3/2026 | Việc cần làm")
+    expected = team.say("cv-khcn", "/nhiemvu")
+    for spelling in ("nhiemvu", "nhiệm vụ", "NHIỆM VỤ", "Nhiem vu", "/nhiệmvụ", "/nhiemvu@dondoc_bot"):
+        assert team.say("cv-khcn", spelling) == expected, spelling
+
+
+def test_redelivered_update_is_handled_once(app, team):
+    team.say("vanphong", "/giao KHCN | 31/3/2026 | Việc cần làm")
+    message = {"text": "/baocao 1 20% Đã khởi động", "update_id": "tg-1001"}
+    first = team.send("cv-khcn", **message)
+    again = team.send("cv-khcn", **message)
+    assert first and again == []
+    with app.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Report)) == 1
+
+
+def test_redelivered_refused_update_is_not_answered_twice(team):
+    assert team.send("cv-khcn", text="/baocao 99 20% x", update_id="tg-7")
+    assert team.send("cv-khcn", text="/baocao 99 20% x", update_id="tg-7") == []
+
+
+def test_a_failing_handler_gets_an_apology_and_the_office_is_told(app, team, caplog):
+    router = Router()
+
+    @router.command("hong", roles=EVERYONE, summary="broken", syntax="/hong")
+    def broken(ctx, args):
+        ctx.session.add(Report(task_id=1, agency_id=1, person_id=1, kind="progress", percent=1, text="x",
+                               created_at=ctx.now))
+        raise RuntimeError("secret internal detail")
+
+    from dondoc.handlers import common, office, reports, tasks
+
+    registry = Registry([common.router, tasks.router, reports.router, office.router, router])
+    dispatcher = Dispatcher(app.sessions, registry, tz=app.config.tz, clock=app.clock)
+    replies = dispatcher.handle(Incoming(platform="console", user_id="cv-khcn", chat_id="cv-khcn", text="/hong"))
+    assert len(replies) == 1
+    assert "secret internal detail" not in replies[0].text and "Traceback" not in replies[0].text
+    assert "secret internal detail" in caplog.text  # the log keeps the details
+    with app.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Report)) == 0
+        alerts = session.scalars(select(Outbox).where(Outbox.kind == "alert")).all()
+        assert [a.chat_id for a in alerts] == ["vanphong"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.one_of(
+    st.text(max_size=300),
+    st.builds(lambda w, rest: f"/{w} {rest}", st.sampled_from(sorted(build_registry().commands)),
+              st.text(max_size=80)),
+))
+def test_any_text_gets_an_answer_never_a_crash(team, text):
+    for user in ("cv-khcn", "stranger", "vanphong"):
+        replies = team.send(user, text)
+        assert all(r.text.strip() for r in replies)
+        assert all("Traceback" not in r.text for r in replies)
+        team.say(user, "hủy")  # leave any flow the text started
