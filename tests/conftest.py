@@ -104,8 +104,9 @@ class Chat:
         self._update = 0
 
     def send(self, user: str, text: str = "", **fields: object) -> list[Reply]:
-        incoming = Incoming(platform=CONSOLE, user_id=user, chat_id=user, text=text, display_name=user,
-                            **fields)  # type: ignore[arg-type]
+        incoming = Incoming(
+            platform=CONSOLE, user_id=user, chat_id=user, text=text, display_name=user, **fields
+        )  # type: ignore[arg-type]
         return self.app.dispatcher.handle(incoming)
 
     def say(self, user: str, text: str, **fields: object) -> str:

@@ -15,12 +15,31 @@ from tests.conftest import INVITE_CODE
 
 
 def test_directory_knows_every_agency_in_the_sample_and_common_abbreviations(app):
-    names = ["Sở Khoa học và Công nghệ", "Sở Tài chính", "Sở Nông nghiệp và Môi trường",
-             "Sở Văn hóa, Thể thao và Du lịch", "Sở Giáo dục và Đào tạo", "Sở Y tế", "Sở Xây dựng", "Công an tỉnh",
-             "Ban Quản lý Khu Kinh tế Dung Quất và các Khu công nghiệp Quảng Ngãi", "Văn phòng UBND tỉnh",
-             "Sở Nội vụ", "Sở Tư pháp", "Văn phòng Tỉnh ủy"]
-    abbreviations = {"Sở KH&CN": "SKHCN", "KHCN": "SKHCN", "STC": "STC", "VPUB": "VPUB", "CA tỉnh": "CAT",
-                     "ca tinh": "CAT", "so khoa hoc va cong nghe": "SKHCN", "SỞ Y TẾ": "SYT"}
+    names = [
+        "Sở Khoa học và Công nghệ",
+        "Sở Tài chính",
+        "Sở Nông nghiệp và Môi trường",
+        "Sở Văn hóa, Thể thao và Du lịch",
+        "Sở Giáo dục và Đào tạo",
+        "Sở Y tế",
+        "Sở Xây dựng",
+        "Công an tỉnh",
+        "Ban Quản lý Khu Kinh tế Dung Quất và các Khu công nghiệp Quảng Ngãi",
+        "Văn phòng UBND tỉnh",
+        "Sở Nội vụ",
+        "Sở Tư pháp",
+        "Văn phòng Tỉnh ủy",
+    ]
+    abbreviations = {
+        "Sở KH&CN": "SKHCN",
+        "KHCN": "SKHCN",
+        "STC": "STC",
+        "VPUB": "VPUB",
+        "CA tỉnh": "CAT",
+        "ca tinh": "CAT",
+        "so khoa hoc va cong nghe": "SKHCN",
+        "SỞ Y TẾ": "SYT",
+    }
     with app.sessions() as session:
         for name in names:
             assert find_agency(session, name) is not None, name
@@ -35,10 +54,15 @@ def test_directory_file_is_well_formed():
 
 
 def test_agencies_list_add_and_import(app, capsys, tmp_path):
-    assert main(["agencies", "add", "SDL", "Sở Du lịch", "--kind", "department", "--alias", "SDL tỉnh"], app=app) == 0
+    assert (
+        main(["agencies", "add", "SDL", "Sở Du lịch", "--kind", "department", "--alias", "SDL tỉnh"], app=app)
+        == 0
+    )
     csv_file = tmp_path / "more.csv"
-    csv_file.write_text("code,name,kind,aliases\nXA_TEST,Xã Thử Nghiệm,commune,UBND xã Thử Nghiệm|Thử Nghiệm\n",
-                        encoding="utf-8")
+    csv_file.write_text(
+        "code,name,kind,aliases\nXA_TEST,Xã Thử Nghiệm,commune,UBND xã Thử Nghiệm|Thử Nghiệm\n",
+        encoding="utf-8",
+    )
     assert main(["agencies", "import", str(csv_file)], app=app) == 0
     capsys.readouterr()
     assert main(["agencies", "list"], app=app) == 0
@@ -91,8 +115,15 @@ def run_dondoc(workdir: Path, *args: str) -> str:
     env = {**os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL") or "", "PYTHONWARNINGS": "error"}
     if not env["DATABASE_URL"]:
         env.pop("DATABASE_URL")
-    result = subprocess.run([sys.executable, "-m", "dondoc", *args], cwd=workdir, env=env, capture_output=True,
-                            text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "dondoc", *args],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     return result.stdout

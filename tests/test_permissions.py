@@ -42,18 +42,30 @@ def refusal(role: str, command: str) -> str:
     """The answer a person gets for a command their role may not use."""
     with use_language("vi"):
         if role == "guest":
-            return _("To use this bot you need an invite code from the office. "
-                     "Type /start followed by the code, for example /start ABCD2345EF.")
+            return _(
+                "To use this bot you need an invite code from the office. "
+                "Type /start followed by the code, for example /start ABCD2345EF."
+            )
         return _("/{command} is not available to you as {role}. Type /help to see your commands.").format(
-            command=command, role=role_label(Role(role)))
+            command=command, role=role_label(Role(role))
+        )
 
 
 @pytest.mark.parametrize("role", sorted(USERS))
 def test_every_command_for_every_role(app, team, role):
     team.say("vanphong", "/giao KHCN | 31/3/2026 | Nhiệm vụ thử")
     help_text = team.say(USERS[role], "/help")
-    arguments = {"xem": "1", "baocao": "1 10% thử", "hoanthanh": "1 Quyết định 5/QĐ-UBND", "moi": "STC staff",
-                 "giao": "STC | 30/4/2026 | Việc mới", "ngonngu": "vi", "start": "", "tonghop": "", "quahan": ""}
+    arguments = {
+        "xem": "1",
+        "baocao": "1 10% thử",
+        "hoanthanh": "1 Quyết định 5/QĐ-UBND",
+        "moi": "STC staff",
+        "giao": "STC | 30/4/2026 | Việc mới",
+        "ngonngu": "vi",
+        "start": "",
+        "tonghop": "",
+        "quahan": "",
+    }
     for name, allowed in EXPECTED.items():
         before = state(app)
         reply = team.say(USERS[role], f"/{name} {arguments.get(name, '')}".strip())

@@ -4,6 +4,7 @@ import datetime as dt
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+
 from dondoc.store.models import Base, Report, ReportKind
 from tests.conftest import ON_POSTGRES
 

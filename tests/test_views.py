@@ -1,5 +1,6 @@
 """What people read: task lists, a task in full, agency progress, summaries and overdue lists."""
 
+
 def setup_tasks(team):
     team.say("vanphong", "/giao KHCN | 31/3/2026 | Trình Kế hoạch năm 2026 | STC")
     team.say("vanphong", "/giao KHCN | 10/3/2026 | Rà soát các kết luận")
@@ -22,8 +23,16 @@ def test_task_in_full(team):
     setup_tasks(team)
     team.say("cv-khcn", "/baocao 3 50% Đã gửi ý kiến")
     detail = team.say("pct", "/xem 3")
-    for part in ("Bố trí kinh phí", "Sở Tài chính", "Sở Khoa học và Công nghệ", "Sở Nội vụ", "Thứ Năm, 5/3/2026",
-                 "50%", "Đã gửi ý kiến", "cv-khcn"):
+    for part in (
+        "Bố trí kinh phí",
+        "Sở Tài chính",
+        "Sở Khoa học và Công nghệ",
+        "Sở Nội vụ",
+        "Thứ Năm, 5/3/2026",
+        "50%",
+        "Đã gửi ý kiến",
+        "cv-khcn",
+    ):
         assert part in detail, part
 
 
