@@ -11,7 +11,7 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
@@ -82,12 +82,17 @@ _SHORT_DATE_PATTERN = "d/M/yyyy"
 
 def format_date(value: dt.date) -> str:
     """'Thứ Ba, 31/3/2026' in Vietnamese, 'Tuesday, 31/3/2026' in English."""
-    language = _language.get()
-    return babel_format_date(value, _DATE_PATTERN[language], locale=language)
+    return _format_date(value, _DATE_PATTERN[_language.get()], _language.get())
 
 
 def format_short_date(value: dt.date) -> str:
-    return babel_format_date(value, _SHORT_DATE_PATTERN, locale=_language.get())
+    return _format_date(value, _SHORT_DATE_PATTERN, _language.get())
+
+
+@lru_cache(maxsize=4096)
+def _format_date(value: dt.date, pattern: str, language: str) -> str:
+    # Lists show the same few dates again and again; Babel's pattern formatting is comparatively slow.
+    return babel_format_date(value, pattern, locale=language)
 
 
 def format_datetime(value: dt.datetime, tz: ZoneInfo) -> str:
@@ -97,7 +102,12 @@ def format_datetime(value: dt.datetime, tz: ZoneInfo) -> str:
 
 def format_percent_value(percent: int) -> str:
     """60 -> '60%'."""
-    return format_percent(percent / 100, locale=_language.get())
+    return _format_percent(percent, _language.get())
+
+
+@lru_cache(maxsize=512)
+def _format_percent(percent: int, language: str) -> str:
+    return format_percent(percent / 100, locale=language)
 
 
 def format_number(value: float) -> str:

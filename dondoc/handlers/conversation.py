@@ -15,24 +15,19 @@ def ask(
     assert ctx.person is not None, "flows are for known people"
     offered = list(choices or ())
     data = {**state, CHOICES_KEY: [c.data for c in offered]}
-    conversation = ctx.session.get(Conversation, ctx.person.id)
-    if conversation is None:
-        ctx.session.add(Conversation(person_id=ctx.person.id, flow=flow, state=data, updated_at=ctx.now))
+    if ctx.conversation is None:
+        ctx.conversation = Conversation(person_id=ctx.person.id, flow=flow, state=data, updated_at=ctx.now)
+        ctx.session.add(ctx.conversation)
     else:
-        conversation.flow, conversation.state, conversation.updated_at = flow, data, ctx.now
+        ctx.conversation.flow, ctx.conversation.state, ctx.conversation.updated_at = flow, data, ctx.now
     return Reply(text, tuple(offered))
 
 
-def current(ctx: Context) -> Conversation | None:
-    if ctx.person is None:
-        return None
-    return ctx.session.get(Conversation, ctx.person.id)
-
-
 def end(ctx: Context) -> None:
-    conversation = current(ctx)
-    if conversation is not None:
-        ctx.session.delete(conversation)
+    if ctx.conversation is not None:
+        if ctx.conversation in ctx.session:
+            ctx.session.delete(ctx.conversation)
+        ctx.conversation = None
 
 
 def offered_choices(conversation: Conversation) -> list[str]:

@@ -16,9 +16,9 @@ from dondoc.handlers.messages import Context, Incoming, Refusal, Reply
 from dondoc.handlers.registry import Command, Registry
 from dondoc.handlers.render import role_label
 from dondoc.i18n import _, use_language
-from dondoc.store.models import ProcessedUpdate, Role
+from dondoc.store.models import Conversation, ProcessedUpdate, Role
 from dondoc.store.outbox import enqueue
-from dondoc.store.people import people_with_role, person_by_link
+from dondoc.store.people import identify, people_with_role
 from dondoc.text import fold, nfc, shorten
 
 log = logging.getLogger(__name__)
@@ -64,13 +64,21 @@ class Dispatcher:
         with self.sessions() as session:
             if incoming.update_id is not None and not self._first_delivery(session, incoming, now):
                 return []
-            person = person_by_link(session, incoming.platform, incoming.user_id)
+            person, conversation = identify(session, incoming.platform, incoming.user_id)
             language = (
                 (person.language if person else None) or incoming.language_hint or self.default_language
             )
             with use_language(language):
                 ctx = Context(
-                    session, incoming, person, now, self.tz, self.registry, self.invite_ttl, self.bot_username
+                    session,
+                    incoming,
+                    person,
+                    now,
+                    self.tz,
+                    self.registry,
+                    self.invite_ttl,
+                    self.bot_username,
+                    conversation=conversation,
                 )
                 try:
                     replies = self._route(ctx)
@@ -114,9 +122,8 @@ class Dispatcher:
                 )
             flows.end(ctx)
             return self._run(ctx, command, args)
-        conversation = flows.current(ctx)
-        if conversation is not None:
-            return self._continue_flow(ctx, conversation, text)
+        if ctx.conversation is not None:
+            return self._continue_flow(ctx, ctx.conversation, text)
         if ctx.incoming.choice is not None:
             raise Refusal(_("That button is no longer valid. Type /help to see what you can do."))
         if not text:
@@ -159,7 +166,7 @@ class Dispatcher:
             )
         return command.func(ctx, args.strip())
 
-    def _continue_flow(self, ctx: Context, conversation, text: str) -> list[Reply]:
+    def _continue_flow(self, ctx: Context, conversation: Conversation, text: str) -> list[Reply]:
         offered = flows.offered_choices(conversation)
         choice = ctx.incoming.choice
         if choice is not None and choice not in offered:

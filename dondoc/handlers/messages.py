@@ -1,13 +1,13 @@
 """The neutral message types that handlers take and return. No messenger types here."""
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from dondoc.store.models import Person, Role
+from dondoc.store.models import Conversation, Person, Role
 
 if TYPE_CHECKING:
     from dondoc.handlers.registry import Registry
@@ -72,7 +72,7 @@ class Context:
     registry: "Registry"
     invite_ttl: dt.timedelta = dt.timedelta(days=7)
     bot_username: str | None = None
-    replies: list[Reply] = field(default_factory=list)
+    conversation: Conversation | None = None  # loaded with the person, kept current by `conversation`
 
     @property
     def role(self) -> Role:

@@ -67,7 +67,7 @@ def report(ctx: Context, args: str) -> list[Reply]:
     if len(words) == 2:
         return [_ask_text(ctx, {"task": task.id, "percent": percent})]
     text = parsing.report_text(words[2], example)
-    return submit(ctx, task.id, percent, text, _attachment_evidence(ctx), ReportKind.PROGRESS)
+    return submit(ctx, task, percent, text, _attachment_evidence(ctx), ReportKind.PROGRESS)
 
 
 def _ask_task(ctx: Context) -> Reply:
@@ -117,7 +117,7 @@ def report_flow(ctx: Context, state: dict[str, Any], text: str, choice: str | No
     step = state.get("step")
     if step == "task":
         if choice is None or not choice.startswith("task:"):
-            count = len(flows.offered_choices(flows.current(ctx)))  # type: ignore[arg-type]
+            count = len(state.get(flows.CHOICES_KEY, []))
             raise Refusal(
                 _("Please answer with a number from 1 to {count}, or type “hủy” to stop.").format(count=count)
             )
@@ -170,7 +170,7 @@ def complete(ctx: Context, args: str) -> list[Reply]:
                 ),
             )
         ]
-    return submit(ctx, task.id, 100, text, evidence or text, ReportKind.COMPLETION)
+    return submit(ctx, task, 100, text, evidence or text, ReportKind.COMPLETION)
 
 
 @router.flow("completion")
@@ -189,7 +189,7 @@ def completion_flow(ctx: Context, state: dict[str, Any], text: str, choice: str 
 
 def submit(
     ctx: Context,
-    number: int,
+    task: Task | int,
     percent: int,
     text: str,
     evidence: str | None,
@@ -197,7 +197,8 @@ def submit(
     confirmed: bool = False,
 ) -> list[Reply]:
     """Record a report, unless it goes below the agency's last percentage: then ask first."""
-    task, _part = _open_task(ctx, number)
+    if isinstance(task, int):  # from a saved flow: check again, things may have changed since
+        task, _part = _open_task(ctx, task)
     assert ctx.person is not None and ctx.person.agency_id is not None
     last = latest_report_of_agency(ctx.session, task.id, ctx.person.agency_id)
     if not confirmed and last is not None and percent < last.percent:

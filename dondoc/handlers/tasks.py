@@ -82,8 +82,7 @@ def list_tasks(ctx: Context, args: str) -> list[Reply]:
 )
 def view_task(ctx: Context, args: str) -> list[Reply]:
     word, _rest = parsing.split_first(args)
-    task = access.visible_task(ctx, parsing.task_number(word, "/xem 12"))
-    part = access.task_role(ctx, task.id)
+    task, part = access.visible_task_and_part(ctx, parsing.task_number(word, "/xem 12"))
     if part is not None and ctx.person is not None and ctx.person.agency_id is not None:
         mark_received(ctx.session, task.id, ctx.person.agency_id, ctx.now)
     return [Reply(describe_task(ctx, task))]

@@ -5,21 +5,25 @@ import secrets
 from collections.abc import Iterable
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
-from dondoc.store.models import Agency, Invite, Person, PlatformLink, Role
+from dondoc.store.models import Agency, Conversation, Invite, Person, PlatformLink, Role
 
 # No 0/O, 1/I/L: codes are read aloud and typed by hand. 32**10 = 2**50 possibilities.
 INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 INVITE_LENGTH = 10
 
 
-def person_by_link(session: Session, platform: str, user_id: str) -> Person | None:
-    return session.scalar(
-        select(Person)
+def identify(session: Session, platform: str, user_id: str) -> tuple[Person | None, Conversation | None]:
+    """The person behind a messenger account, with their agency and any flow they are in, in one query."""
+    row = session.execute(
+        select(Person, Conversation)
         .join(PlatformLink)
+        .outerjoin(Conversation, Conversation.person_id == Person.id)
+        .options(joinedload(Person.agency))
         .where(PlatformLink.platform == platform, PlatformLink.platform_user_id == user_id)
-    )
+    ).first()
+    return (None, None) if row is None else (row[0], row[1])
 
 
 def count_people(session: Session) -> int:

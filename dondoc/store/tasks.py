@@ -43,17 +43,19 @@ def open_tasks_of_agency(
     """The agency's open tasks, most urgent first, with the agency's part; and how many there are."""
     where = and_(TaskAgency.agency_id == agency_id, Task.status == TaskStatus.OPEN)
     rows = session.execute(
-        select(Task, TaskAgency.role)
+        select(Task, TaskAgency.role, func.count().over())  # the total comes with the page
         .join(TaskAgency, TaskAgency.task_id == Task.id)
         .where(where)
         .order_by(*_urgency_order())
         .limit(limit)
         .offset(offset)
     ).all()
+    if rows:
+        return [(row[0], row[1]) for row in rows], rows[0][2]
     total = session.scalar(
         select(func.count()).select_from(Task).join(TaskAgency, TaskAgency.task_id == Task.id).where(where)
     )
-    return [(row[0], row[1]) for row in rows], total or 0
+    return [], total or 0
 
 
 def open_tasks(session: Session, limit: int) -> tuple[list[Task], int]:
