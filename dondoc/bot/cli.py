@@ -56,11 +56,16 @@ def main(argv: Sequence[str] | None = None, app: App | None = None) -> int:
         level=config.log_level if args.command == "run" else "WARNING",
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    owned = app is None
     app = app or App(config)
-    with use_language(config.default_language):
-        for note in app.bootstrap():
-            print(note)
-        return _dispatch(args, app, config)
+    try:
+        with use_language(config.default_language):
+            for note in app.bootstrap():
+                print(note)
+            return _dispatch(args, app, config)
+    finally:
+        if owned:
+            app.close()
 
 
 def _dispatch(args: argparse.Namespace, app: App, config: Config) -> int:
