@@ -8,7 +8,7 @@ from dondoc.handlers import build_registry
 from dondoc.handlers.access import EVERYONE
 from dondoc.handlers.dispatch import Dispatcher
 from dondoc.handlers.messages import Incoming
-from dondoc.handlers.registry import Registry, Router
+from dondoc.handlers.registry import Router
 from dondoc.store.models import Outbox, Report
 
 
@@ -56,9 +56,7 @@ def test_a_failing_handler_gets_an_apology_and_the_office_is_told(app, team, cap
         )
         raise RuntimeError("secret internal detail")
 
-    from dondoc.handlers import common, office, reports, tasks
-
-    registry = Registry([common.router, tasks.router, reports.router, office.router, router])
+    registry = build_registry(router)
     dispatcher = Dispatcher(app.sessions, registry, tz=app.config.tz, clock=app.clock)
     replies = dispatcher.handle(
         Incoming(platform="console", user_id="cv-khcn", chat_id="cv-khcn", text="/hong")

@@ -21,6 +21,8 @@ EXPECTED = {
     "giao": {"admin"},
     "tonghop": {"admin", "leader"},
     "quahan": {"admin", "leader"},
+    "nhap": {"admin"},
+    "bidanh": {"admin"},
 }
 USERS = {"admin": "vanphong", "leader": "pct", "head": "gd-khcn", "staff": "cv-khcn", "guest": "stranger"}
 

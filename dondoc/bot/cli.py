@@ -1,6 +1,7 @@
 """The `dondoc` command line."""
 
 import argparse
+import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -9,7 +10,7 @@ from pathlib import Path
 from dondoc.bot.app import App
 from dondoc.bot.config import Config, ConfigError
 from dondoc.bot.console import ConsoleTransport
-from dondoc.handlers.messages import Context, Refusal
+from dondoc.handlers.messages import Attachment, Context, Refusal
 from dondoc.i18n import _, use_language
 from dondoc.store.agencies import (
     AgencyRow,
@@ -29,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--as", dest="user", help="console person (default: CONSOLE_USER)")
     say = sub.add_parser("say", help="send one message and print the replies")
     say.add_argument("--as", dest="user", help="console person (default: CONSOLE_USER)")
+    say.add_argument("--attach", type=Path, help="a file sent with the message (a notice for /nhap)")
     say.add_argument("text", nargs="+", help="the message")
     invite = sub.add_parser("invite", help="print a one-time invite code: dondoc invite KHCN head")
     invite.add_argument("words", nargs="+", help="AGENCY ROLE, or ROLE alone for admin/leader")
@@ -42,6 +44,14 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--alias", action="append", default=[])
     imp = agency_sub.add_parser("import", help="add agencies from a CSV file: code,name,kind,aliases")
     imp.add_argument("file", type=Path)
+    notice = sub.add_parser("notice", help="read a notice into tasks")
+    notice_sub = notice.add_subparsers(dest="action", required=True)
+    parse = notice_sub.add_parser("parse", help="show the tasks found; writes nothing")
+    parse.add_argument("file", type=Path)
+    parse.add_argument("--json", action="store_true", help="machine-readable output")
+    load = notice_sub.add_parser("import", help="show the tasks found, then import them after confirmation")
+    load.add_argument("file", type=Path)
+    load.add_argument("--yes", action="store_true", help="import without asking")
     return parser
 
 
@@ -78,11 +88,79 @@ def _dispatch(args: argparse.Namespace, app: App, config: Config) -> int:
         ConsoleTransport(app, getattr(args, "user", None) or config.console_default_user).interact()
         return 0
     if command == "say":
-        ConsoleTransport(app, args.user or config.console_default_user).say(" ".join(args.text))
+        attachments = ()
+        if args.attach is not None:
+            try:
+                attachments = (Attachment(args.attach.name, args.attach.read_bytes()),)
+            except OSError as exc:
+                print(f"dondoc: {args.attach}: {exc.strerror}", file=sys.stderr)
+                return 2
+        ConsoleTransport(app, args.user or config.console_default_user).say(" ".join(args.text), attachments)
         return 0
     if command == "invite":
         return _invite(app, " ".join(args.words))
+    if command == "notice":
+        return _notice(app, args)
     return _agencies(app, args)
+
+
+def _notice(app: App, args: argparse.Namespace) -> int:
+    from dondoc.handlers.notices import describe_notice, read_problem_message
+    from dondoc.notices.importer import import_notice, notice_json, tell_agencies
+    from dondoc.notices.mentions import Directory
+    from dondoc.notices.parse import parse_notice
+    from dondoc.notices.reader import NoticeReadError, read_notice
+
+    try:
+        text = read_notice(args.file.read_bytes(), args.file.name)
+    except OSError as exc:
+        print(f"dondoc: {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except NoticeReadError as error:
+        print(f"{args.file}: {read_problem_message(error.problem)}", file=sys.stderr)
+        return 2
+    now = app.clock()
+    today = now.astimezone(app.config.tz).date()
+    with app.sessions() as session:
+        parsed = parse_notice(text, Directory.load(session), today)
+        if args.action == "parse" and args.json:
+            print(json.dumps(notice_json(parsed), ensure_ascii=False, indent=2))
+            return 0
+        print(describe_notice(parsed))
+        if args.action == "parse":
+            return 0
+        if parsed.unknown:
+            print(
+                _(
+                    "Nothing was imported. Add the unknown names to the directory first, for example: "
+                    'dondoc agencies add CODE "Name" --alias "name as written".'
+                ),
+                file=sys.stderr,
+            )
+            return 1
+        if not parsed.tasks:
+            return 1
+        if not args.yes and input(
+            _("Import these {count} task(s)? [y/N] ").format(count=len(parsed.tasks))
+        ).strip().lower() not in ("y", "yes", "c", "co", "có"):
+            print(_("Cancelled. Nothing was recorded."))
+            return 1
+        result = import_notice(session, parsed, text, None, now)
+        if result.duplicate:
+            print(
+                _("This notice was imported already (notice #{number}); nothing was added.").format(
+                    number=result.notice.id
+                )
+            )
+            return 0
+        told = tell_agencies(session, result.tasks, result.notice, now, today)
+        session.commit()
+        print(
+            _("✅ Imported {count} task(s): {numbers}. {told} people were told of their new tasks.").format(
+                count=len(result.tasks), numbers=", ".join(f"#{t.id}" for t in result.tasks), told=told
+            )
+        )
+    return 0
 
 
 def _invite(app: App, words: str) -> int:

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from dondoc.bot.app import CONSOLE, App
-from dondoc.handlers.messages import Incoming, Reply
+from dondoc.handlers.messages import Attachment, Incoming, Reply
 from dondoc.i18n import _, use_language
 from dondoc.store.outbox import mark_sent, pending
 
@@ -26,10 +26,15 @@ class ConsoleTransport:
         self.user = user
         self.out = out or sys.stdout
 
-    def say(self, text: str) -> list[Reply]:
+    def say(self, text: str, attachments: tuple[Attachment, ...] = ()) -> list[Reply]:
         """One message in as `user`; the replies and any queued messages for them printed."""
         incoming = Incoming(
-            platform=CONSOLE, user_id=self.user, chat_id=self.user, text=text, display_name=self.user
+            platform=CONSOLE,
+            user_id=self.user,
+            chat_id=self.user,
+            text=text,
+            display_name=self.user,
+            attachments=attachments,
         )
         replies = self.app.dispatcher.handle(incoming)
         for reply in replies:

@@ -1,9 +1,9 @@
 """What people can say. Each module holds one router; `build_registry` puts them together."""
 
-from dondoc.handlers.registry import Registry
+from dondoc.handlers.registry import Registry, Router
 
 
-def build_registry() -> Registry:
-    from dondoc.handlers import common, office, reports, tasks
+def build_registry(*extra: Router) -> Registry:
+    from dondoc.handlers import common, notices, office, reports, tasks
 
-    return Registry([common.router, tasks.router, reports.router, office.router])
+    return Registry([common.router, tasks.router, reports.router, office.router, notices.router, *extra])

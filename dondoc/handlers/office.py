@@ -8,7 +8,7 @@ from dondoc.handlers.registry import Router
 from dondoc.handlers.render import agency_names, deadline_phrase, role_label, task_line
 from dondoc.i18n import N_, _, format_date, format_datetime, use_language
 from dondoc.store import audit
-from dondoc.store.agencies import find_agency
+from dondoc.store.agencies import AgencyRow, add_agency, find_agency
 from dondoc.store.models import Agency, AgencyRole, Invite, Role
 from dondoc.store.outbox import enqueue
 from dondoc.store.people import create_invite, people_of_agencies
@@ -273,3 +273,30 @@ def overdue(ctx: Context, args: str) -> list[Reply]:
     if total > len(tasks):
         lines.append(_("… and {more} more.").format(more=total - len(tasks)))
     return [Reply("\n".join(lines))]
+
+
+@router.command(
+    "bidanh",
+    roles=access.OFFICE,
+    summary=N_("teach the directory another name for an agency"),
+    syntax=N_("/bidanh NAME = CODE"),
+    aliases=("alias",),
+)
+def add_alias(ctx: Context, args: str) -> list[Reply]:
+    name, _sep, target = args.rpartition("=")
+    if not name.strip() or not target.strip():
+        raise Refusal(
+            _(
+                "Type it like this: /bidanh Sở KH-CN = SKHCN (the name as written, then the agency's code "
+                "or name)."
+            )
+        )
+    agency = parsing.agency(ctx, target)
+    existing = find_agency(ctx.session, name)
+    if existing is not None:
+        raise Refusal(_("“{name}” already means {agency}.").format(name=name.strip(), agency=existing.name))
+    add_agency(ctx.session, AgencyRow(agency.code, agency.name, agency.kind, (name.strip(),)), ctx.now)
+    audit.record(
+        ctx.session, ctx.person, "agency.alias", ctx.now, subject=f"agency:{agency.id}", alias=name.strip()
+    )
+    return [Reply(_("From now on “{name}” means {agency}.").format(name=name.strip(), agency=agency.name))]

@@ -1,0 +1,1 @@
+"""Reading leaders' notices (text, .docx, PDF) into tasks: structure, agencies and deadlines."""

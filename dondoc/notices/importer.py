@@ -1,0 +1,174 @@
+"""Storing a parsed notice: the notice, its tasks and their agencies, once; and telling the leads."""
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dondoc.i18n import _, format_date, use_language
+from dondoc.notices.mentions import Mention
+from dondoc.notices.parse import FoundTask, ParsedNotice
+from dondoc.store import audit
+from dondoc.store.agencies import list_agencies
+from dondoc.store.models import Agency, Notice, Person, Role, Task
+from dondoc.store.outbox import enqueue
+from dondoc.store.people import people_of_agencies
+from dondoc.store.tasks import TITLE_LENGTH, add_task
+from dondoc.text import shorten
+
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    notice: Notice
+    tasks: list[Task]
+    duplicate: bool
+
+
+def content_hash(text: str) -> str:
+    """The same notice pasted, uploaded or re-encoded hashes the same (text is NFC already)."""
+    return hashlib.sha256(_SPACES.sub(" ", text).strip().encode()).hexdigest()
+
+
+def find_imported(session: Session, text: str) -> Notice | None:
+    return session.scalar(select(Notice).where(Notice.content_hash == content_hash(text)))
+
+
+def import_notice(
+    session: Session, parsed: ParsedNotice, text: str, person: Person | None, now: dt.datetime
+) -> ImportResult:
+    """Create the notice and its tasks; a notice imported before is returned as it is."""
+    existing = find_imported(session, text)
+    if existing is not None:
+        tasks = list(session.scalars(select(Task).where(Task.notice_id == existing.id).order_by(Task.id)))
+        return ImportResult(existing, tasks, duplicate=True)
+    notice = Notice(
+        number=parsed.number,
+        title=parsed.title or "",
+        issuer=parsed.issuer,
+        signer=parsed.signer,
+        signed_on=parsed.signed_on,
+        meeting_on=parsed.meeting_on,
+        source_text=text,
+        content_hash=content_hash(text),
+        created_by_id=person.id if person else None,
+        created_at=now,
+    )
+    session.add(notice)
+    session.flush()
+    everyone = list_agencies(session)
+    tasks = [_store_task(session, notice, found, everyone, person, now) for found in parsed.tasks]
+    audit.record(session, person, "notice.import", now, subject=f"notice:{notice.id}", tasks=len(tasks))
+    return ImportResult(notice, tasks, duplicate=False)
+
+
+def _agencies(session: Session, mentions: list[Mention], everyone: list[Agency]) -> list[Agency]:
+    if any(m.collective for m in mentions):
+        return everyone
+    ids = [m.agency.id for m in mentions if m.agency is not None]
+    by_id = {a.id: a for a in everyone}
+    return [by_id[i] if i in by_id else session.get(Agency, i) for i in ids]  # type: ignore[misc]
+
+
+def _store_task(
+    session: Session,
+    notice: Notice,
+    found: FoundTask,
+    everyone: list[Agency],
+    person: Person | None,
+    now: dt.datetime,
+) -> Task:
+    leads = _agencies(session, found.leads, everyone)
+    coops = [a for a in _agencies(session, found.coops, everyone) if a not in leads]
+    return add_task(
+        session,
+        text=found.text,
+        title=shorten(found.text, TITLE_LENGTH),
+        leads=leads,
+        coops=coops,
+        deadline=found.deadline.date,
+        deadline_text=found.deadline.text,
+        created_by=person,
+        now=now,
+        notice=notice,
+        ref=found.ref,
+        recurrence=found.deadline.recurrence,
+        coop_text="; ".join(found.coop_text) or None,
+    )
+
+
+def tell_agencies(
+    session: Session, tasks: list[Task], notice: Notice, now: dt.datetime, today: dt.date
+) -> int:
+    """One message to each person of a lead or cooperating agency listing what is new for them."""
+    by_agency: dict[int, list[Task]] = {}
+    for task in tasks:
+        for link in task.agencies:
+            by_agency.setdefault(link.agency_id, []).append(task)
+    sent = 0
+    for person in people_of_agencies(session, by_agency, [Role.HEAD, Role.STAFF]):
+        mine = by_agency.get(person.agency_id or 0, [])
+        with use_language(person.language):
+            lines = [
+                _("📌 {count} new task(s) for {agency} from notice {notice}:").format(
+                    count=len(mine),
+                    agency=person.agency.name if person.agency else "",
+                    notice=notice.number or shorten(notice.title, 80),
+                )
+            ]
+            for task in mine[:20]:
+                deadline = format_date(task.deadline) if task.deadline else _("no fixed deadline (ongoing)")
+                lines.append(f"#{task.id} {shorten(task.title, 90)} — {deadline}")
+            lines.append(_("Type /xem N to read a task and confirm you have received it."))
+            if enqueue(session, person, "\n".join(lines), now, kind="task"):
+                sent += 1
+    return sent
+
+
+def mention_json(mention: Mention) -> dict[str, Any]:
+    if mention.collective:
+        return {
+            "as_written": mention.as_written,
+            "agency": {"code": "*", "name": "every agency in the directory"},
+        }
+    agency = mention.agency
+    return {
+        "as_written": mention.as_written,
+        "agency": {"code": agency.code, "name": agency.name} if agency else None,
+    }
+
+
+def notice_json(parsed: ParsedNotice) -> dict[str, Any]:
+    def iso(value: dt.date | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "notice": {
+            "number": parsed.number,
+            "issuer": parsed.issuer,
+            "signed_on": iso(parsed.signed_on),
+            "signer": parsed.signer,
+            "meeting_on": iso(parsed.meeting_on),
+            "chaired_by": parsed.chaired_by,
+            "title": parsed.title,
+        },
+        "tasks": [
+            {
+                "ref": t.ref,
+                "text": t.text,
+                "leads": [mention_json(m) for m in t.leads],
+                "coops": [mention_json(m) for m in t.coops],
+                "coop_text": t.coop_text,
+                "deadline": iso(t.deadline.date),
+                "deadline_text": t.deadline.text,
+                "recurrence": t.deadline.recurrence,
+            }
+            for t in parsed.tasks
+        ],
+        "unknown_agencies": parsed.unknown,
+    }

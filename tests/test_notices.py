@@ -1,0 +1,249 @@
+"""Importing notices: the sample becomes exactly its 14 tasks, from text, .docx and PDF, through the CLI
+and in chat; bad files get a clear answer; the same notice twice creates nothing new."""
+
+import io
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from dondoc.bot.cli import main
+from dondoc.handlers.messages import Attachment
+from dondoc.store.models import Agency, AgencyRole, Notice, Task, TaskAgency
+
+SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "thong-bao-ket-luan-nq57-quang-ngai.txt"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notices"
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+# The issue's list: ref -> (leads, cooperating agencies, generic cooperating phrases, deadline, recurrence)
+SAMPLE_TASKS = {
+    "II.1.a": (["SKHCN"], ["VPUB"], ["các đơn vị có liên quan"], None, "ongoing"),
+    "II.1.b": (["SKHCN"], [], [], None, "ongoing"),
+    "II.1.c": (["SKHCN"], [], [], None, "ongoing"),
+    "II.1.d": (["SKHCN"], [], [], "2026-03-31", None),
+    "II.1.đ": (["SKHCN"], [], [], "2026-03-31", None),
+    "II.1.e": (["SKHCN"], [], [], None, "ongoing"),
+    "II.1.g": (["SKHCN"], [], [], "2026-03-31", None),
+    "II.1.h": (["SKHCN"], [], [], None, "ongoing"),
+    "II.1.i": (["SKHCN"], ["SNV", "STP", "STC"], [], "2026-03-31", None),
+    "II.2.a": (["STC"], ["SKHCN"], ["các cơ quan liên quan"], None, "ongoing"),
+    "II.2.b": (["STC"], ["SKHCN"], ["các cơ quan liên quan"], None, "ongoing"),
+    "II.3": (["CAT"], [], ["các cơ quan, đơn vị, địa phương liên quan"], None, "ongoing"),
+    "II.4.a": (["*"], [], [], None, "ongoing"),
+    "II.4.b": (["*"], ["SKHCN"], [], None, "ongoing"),
+}
+
+
+def codes(mentions):
+    return [m["agency"]["code"] if m["agency"] else None for m in mentions]
+
+
+def parse_json(app, capsys, path: Path) -> dict:
+    capsys.readouterr()
+    assert main(["notice", "parse", str(path), "--json"], app=app) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def summary(parsed: dict) -> dict:
+    return {
+        t["ref"]: (codes(t["leads"]), codes(t["coops"]), t["coop_text"], t["deadline"], t["recurrence"])
+        for t in parsed["tasks"]
+    }
+
+
+@pytest.fixture
+def sample(tmp_path) -> Path:
+    path = tmp_path / "thong-bao.txt"
+    path.write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    return path
+
+
+def test_the_sample_becomes_exactly_its_fourteen_tasks(app, capsys, sample):
+    parsed = parse_json(app, capsys, sample)
+    assert [t["ref"] for t in parsed["tasks"]] == list(SAMPLE_TASKS)
+    assert summary(parsed) == SAMPLE_TASKS
+    assert parsed["notice"]["meeting_on"] == "2026-01-22"
+    assert parsed["notice"]["chaired_by"] == "Phó Chủ tịch UBND tỉnh Trần Phước Hiền"
+    assert parsed["notice"]["signer"] == "Phùng Tô Long"
+    first = parsed["tasks"][0]
+    assert first["leads"][0]["as_written"] == "Sở Khoa học và Công nghệ"
+    assert "Đồng thời, tham mưu UBND tỉnh" in first["text"]  # the paragraph after a) belongs to it
+    assert "đổi mới sáng tạo phục vụ phát triển sản xuất" in first["text"]  # joined across the break
+    assert parsed["tasks"][3]["deadline_text"] == "trong Quý I/2026"
+    assert parsed["unknown_agencies"] == []
+
+
+def test_any_unicode_normalisation_reads_the_same(app, capsys, sample, tmp_path):
+    nfd = tmp_path / "nfd.txt"
+    nfd.write_text(unicodedata.normalize("NFD", sample.read_text(encoding="utf-8")), encoding="utf-8")
+    bom = tmp_path / "bom.txt"
+    bom.write_bytes(sample.read_text(encoding="utf-8").encode("utf-16"))
+    assert summary(parse_json(app, capsys, nfd)) == SAMPLE_TASKS
+    assert summary(parse_json(app, capsys, bom)) == SAMPLE_TASKS
+
+
+def test_a_word_file_reads_the_same(app, capsys, sample, tmp_path):
+    import docx
+
+    document = docx.Document()
+    for line in sample.read_text(encoding="utf-8").splitlines():
+        document.add_paragraph(line)
+    path = tmp_path / "thong-bao.docx"
+    document.save(path)
+    assert summary(parse_json(app, capsys, path)) == SAMPLE_TASKS
+
+
+def make_pdf(lines: list[str]) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("DejaVu", fname=str(DEJAVU))
+    pdf.set_font("DejaVu", size=9)
+    for line in lines:
+        pdf.multi_cell(0, 5, line or " ", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def test_a_pdf_with_text_reads_the_same(app, capsys, sample, tmp_path):
+    assert DEJAVU.exists(), "the DejaVu font ships with the machine image"
+    path = tmp_path / "thong-bao.pdf"
+    path.write_bytes(make_pdf(sample.read_text(encoding="utf-8").splitlines()))
+    assert summary(parse_json(app, capsys, path)) == SAMPLE_TASKS
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("empty.txt", b"   \n", "trống"),
+        ("binary.txt", bytes(range(256)) * 10, "đọc được"),
+        ("scan.pdf", None, "quét"),
+        ("broken.docx", b"PK\x03\x04 not really a zip", "hỏng"),
+        ("broken.pdf", b"%PDF-1.7\n garbage", "hỏng"),
+        ("huge.txt", b"a" * (10 * 1024 * 1024 + 1), "10 MB"),
+    ],
+)
+def test_bad_files_get_a_clear_answer(app, capsys, tmp_path, name, content, words):
+    if content is None:
+        from fpdf import FPDF
+
+        pdf = FPDF()
+        pdf.add_page()
+        pdf.rect(10, 10, 100, 100, style="F")  # a page with a picture and no text layer
+        content = bytes(pdf.output())
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert main(["notice", "parse", str(path)], app=app) == 2
+    err = capsys.readouterr().err
+    assert words in err and "Traceback" not in err
+
+
+def test_import_creates_the_tasks_once_and_tells_the_leads(app, capsys, chat, sample):
+    chat.join("gd-khcn", "KHCN", "head")
+    chat.join("cv-ca", "CA tỉnh", "staff")
+    assert main(["notice", "import", str(sample), "--yes"], app=app) == 0
+    assert main(["notice", "import", str(sample), "--yes"], app=app) == 0
+    with app.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Notice)) == 1
+        tasks = session.scalars(select(Task).order_by(Task.id)).all()
+        assert [t.ref for t in tasks] == list(SAMPLE_TASKS)
+        collective = tasks[12]
+        everyone = session.scalar(select(func.count()).select_from(Agency).where(Agency.active.is_(True)))
+        leads = session.scalar(
+            select(func.count())
+            .select_from(TaskAgency)
+            .where(TaskAgency.task_id == collective.id, TaskAgency.role == AgencyRole.LEAD)
+        )
+        assert leads == everyone
+        assert tasks[3].deadline.isoformat() == "2026-03-31" and tasks[3].deadline_text == "trong Quý I/2026"
+        assert tasks[0].coop_text == "các đơn vị có liên quan"
+    khcn_inbox = chat.inbox("gd-khcn")
+    assert len(khcn_inbox) == 1 and "II" not in khcn_inbox[0].split("\n")[0]
+    assert (
+        khcn_inbox[0].count("\n#") == 13
+    )  # 11 led by KH&CN, 2 where it cooperates... and the collective ones
+    assert len(chat.inbox("cv-ca")) == 1
+    listing = chat.say("gd-khcn", "/nhiemvu")
+    assert "Thứ Ba, 31/3/2026" in listing
+
+
+def test_import_asks_before_writing(app, capsys, sample, monkeypatch):
+    monkeypatch.setattr("builtins.input", lambda prompt: "n")
+    assert main(["notice", "import", str(sample)], app=app) == 1
+    with app.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Task)) == 0
+
+
+def test_chat_import_with_confirmation(app, chat, sample):
+    text = sample.read_text(encoding="utf-8")
+    preview = chat.send("vanphong", "/nhap " + text)[0]
+    assert "II.1.đ" in preview.text and "Thứ Ba, 31/3/2026" in preview.text and len(preview.choices) == 2
+    with app.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Task)) == 0
+    done = chat.say("vanphong", "1")
+    assert "#1" in done and "#14" in done
+    again = chat.say("vanphong", "/nhap " + text)
+    with app.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Task)) == 14
+    assert "#1" in again or "1" in again
+
+
+def test_chat_import_of_an_attached_file(app, chat, sample):
+    asked = chat.say("vanphong", "/nhap")
+    assert ".docx" in asked
+    preview = chat.send("vanphong", "", attachments=(Attachment("tb.txt", sample.read_bytes()),))[0]
+    assert len(preview.choices) == 2
+    chat.say("vanphong", "2")
+    with app.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Task)) == 0
+
+
+def test_unknown_agencies_are_shown_for_mapping_never_guessed(app, chat):
+    text = (
+        "THÔNG BÁO\nKết luận về chuyển đổi số\nII. NHIỆM VỤ\n1. Giao Sở Chuyển đổi số: xây dựng kho dữ liệu "
+        "dùng chung; hoàn thành trước ngày 30/6/2026.\n2. Sở Y tế: triển khai bệnh án điện tử trong năm 2026.\n"
+    )
+    reply = chat.say("vanphong", "/nhap " + text)
+    assert "“Sở Chuyển đổi số”" in reply and "/bidanh" in reply
+    with app.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Task)) == 0
+    chat.say("vanphong", "/bidanh Sở Chuyển đổi số = KHCN")
+    preview = chat.send("vanphong", "/nhap " + text)[0]
+    assert "Sở Khoa học và Công nghệ" in preview.text and len(preview.choices) == 2
+    chat.say("vanphong", "1")
+    with app.sessions() as session:
+        deadlines = [t.deadline.isoformat() for t in session.scalars(select(Task).order_by(Task.id))]
+    assert deadlines == ["2026-06-30", "2026-12-31"]
+
+
+FIXTURE_FILES = sorted(FIXTURES.glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=[p.stem for p in FIXTURE_FILES])
+def test_fixture_notices(app, capsys, path):
+    expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    parsed = parse_json(app, capsys, path)
+    for field in ("number", "issuer", "signed_on", "signer", "meeting_on"):
+        assert parsed["notice"][field] == expected["notice"][field], field
+    got = [
+        {
+            "ref": t["ref"],
+            "leads": codes(t["leads"]),
+            "coops": codes(t["coops"]),
+            "coop_text": t["coop_text"],
+            "unknown": [m["as_written"] for m in t["leads"] + t["coops"] if m["agency"] is None],
+            "deadline": t["deadline"],
+            "recurrence": t["recurrence"],
+        }
+        for t in parsed["tasks"]
+    ]
+    want = [{**t, "leads": [c for c in t["leads"]], "coops": t["coops"]} for t in expected["tasks"]]
+    assert [g["ref"] for g in got] == [w["ref"] for w in want]
+    for g, w in zip(got, want, strict=True):
+        assert {k: g[k] for k in w} == w, g["ref"]
+
+
+def test_there_are_at_least_eight_fixture_notices():
+    assert len(FIXTURE_FILES) >= 8
