@@ -1,7 +1,6 @@
 """Importing notices: the sample becomes exactly its 14 tasks, from text, .docx and PDF, through the CLI
 and in chat; bad files get a clear answer; the same notice twice creates nothing new."""
 
-import io
 import json
 import unicodedata
 from pathlib import Path
@@ -203,7 +202,8 @@ def test_chat_import_of_an_attached_file(app, chat, sample):
 def test_unknown_agencies_are_shown_for_mapping_never_guessed(app, chat):
     text = (
         "THÔNG BÁO\nKết luận về chuyển đổi số\nII. NHIỆM VỤ\n1. Giao Sở Chuyển đổi số: xây dựng kho dữ liệu "
-        "dùng chung; hoàn thành trước ngày 30/6/2026.\n2. Sở Y tế: triển khai bệnh án điện tử trong năm 2026.\n"
+        "dùng chung; hoàn thành trước ngày 30/6/2026.\n"
+        "2. Sở Y tế: triển khai bệnh án điện tử trong năm 2026.\n"
     )
     reply = chat.say("vanphong", "/nhap " + text)
     assert "“Sở Chuyển đổi số”" in reply and "/bidanh" in reply
