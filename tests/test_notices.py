@@ -36,7 +36,8 @@ SAMPLE_TASKS = {
 
 
 def codes(mentions):
-    return [m["agency"]["code"] if m["agency"] else None for m in mentions]
+    """Directory codes of the agencies found ("*" for every agency); unknown names are listed apart."""
+    return [m["agency"]["code"] for m in mentions if m["agency"]]
 
 
 def parse_json(app, capsys, path: Path) -> dict:

@@ -52,10 +52,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 _MONTHLY_DAY = re.compile(r"trước\s+ngày\s+(\d{1,2})\s+(?:hằng|hàng)\s+tháng", re.IGNORECASE)
-_RECURRING = re.compile(r"(?:định kỳ\s+)?(?<!nhiệm vụ )(?:hằng|hàng)\s+(tháng|quý|năm|tuần)", re.IGNORECASE)
-# "hằng năm" is a recurrence only where something is done periodically, not in "nhiệm vụ hằng năm".
-_PERIODIC_WORK = re.compile(
-    r"định kỳ|báo cáo|cập nhật|tổng hợp|tổ chức|kiểm tra|đánh giá kết quả|rà soát", re.IGNORECASE
+# "hằng năm" in "nhiệm vụ hằng năm" or "kế hoạch hằng năm" names a kind of work, not a recurrence.
+_RECURRING = re.compile(
+    r"(?:định kỳ\s+)?(?<!nhiệm vụ )(?<!kế hoạch )(?:hằng|hàng)\s+(tháng|quý|năm|tuần)", re.IGNORECASE
 )
 _ONGOING = re.compile(r"thường xuyên|xuyên suốt|tiếp tục|liên tục", re.IGNORECASE)
 # A date mentioned in passing belongs to other work: "nhất là các nhiệm vụ được giao hoàn thành trong Quý I".
@@ -136,10 +135,7 @@ def find_deadline(text: str, notice_date: dt.date | None) -> Deadline:
     if found:
         _start, match, date = min(found, key=lambda item: item[0])
         return Deadline(date, match.group(0).strip(), None)
-    if recurring and (
-        recurring.group(0).lower().startswith("định kỳ")
-        or _PERIODIC_WORK.search(_clause(plain, recurring.start(), recurring.end()))
-    ):
+    if recurring:
         return Deadline(None, recurring.group(0), RECURRENCES[recurring.group(1).lower()])
     ongoing = _ONGOING.search(plain)
     return Deadline(None, ongoing.group(0) if ongoing else None, ONGOING)

@@ -54,9 +54,13 @@ UNIT_HEADS = (
     "xa ",
     "phuong ",
     "dac khu ",
+    "phong ",
 )
 _TOKEN = re.compile(r"[\w&]+")
-_BREAK = re.compile(r"[,;:]|\bvà\b", re.IGNORECASE)
+_BREAK = re.compile(
+    r"[,;:.(]|\s(?:và|chủ trì|phối hợp|theo|có trách nhiệm|chịu trách nhiệm|tham mưu)\b", re.IGNORECASE
+)
+_CONNECTORS = {"va", "cac", "voi", "cung", "giao"}
 
 
 @dataclass(frozen=True)
@@ -69,8 +73,15 @@ class DirectoryAgency:
 @dataclass(frozen=True)
 class Mention:
     as_written: str
-    agency: DirectoryAgency | None  # None: the directory does not know this name
-    collective: bool = False
+    agency: DirectoryAgency | None  # None: the directory does not know this name (or see the flags)
+    collective: bool = False  # "các sở, ban, ngành, địa phương": every agency
+    generic: bool = False  # "các đơn vị có liên quan": names no agency
+    start: int = 0
+    end: int = 0
+
+    @property
+    def unknown(self) -> bool:
+        return self.agency is None and not self.collective and not self.generic
 
 
 class Directory:
@@ -89,44 +100,62 @@ class Directory:
         return cls({row.key: DirectoryAgency(row.id, row.code, row.name) for row in rows})
 
 
-def find_mentions(segment: str, directory: Directory) -> tuple[list[Mention], list[str], int]:
-    """Mentions in the segment, generic phrases as written, and how many words were left unexplained."""
-    mentions: list[Mention] = []
-    generic: list[str] = []
-    spans: list[tuple[int, int]] = []
+def scan(segment: str, directory: Directory) -> list[Mention]:
+    """Every agency, collective and generic phrase in the segment, in order."""
+    found: list[Mention] = []
+
+    def free(begin: int) -> bool:
+        return not any(m.start <= begin < m.end for m in found)
+
     for match in GENERIC.finditer(segment):
-        generic.append(match.group(0).strip())
-        spans.append(match.span())
+        found.append(
+            Mention(match.group(0).strip(), None, generic=True, start=match.start(), end=match.end())
+        )
     for match in COLLECTIVE.finditer(segment):
-        if not any(s <= match.start() < e for s, e in spans):
-            mentions.append(Mention(match.group(0).strip(), None, collective=True))
-            spans.append(match.span())
-    tokens = [t for t in _TOKEN.finditer(segment) if not any(s <= t.start() < e for s, e in spans)]
-    leftover = 0
+        if free(match.start()):
+            found.append(
+                Mention(match.group(0).strip(), None, collective=True, start=match.start(), end=match.end())
+            )
+    tokens = [t for t in _TOKEN.finditer(segment) if free(t.start())]
     i = 0
     while i < len(tokens):
-        matched = _longest_alias(segment, tokens, i, directory)
+        matched = _longest_alias(tokens, i, directory)
         if matched is not None:
             length, agency = matched
-            mentions.append(Mention(segment[tokens[i].start() : tokens[i + length - 1].end()], agency))
+            first, last = tokens[i], tokens[i + length - 1]
+            found.append(
+                Mention(segment[first.start() : last.end()], agency, start=first.start(), end=last.end())
+            )
             i += length
             continue
         rest = fold(segment[tokens[i].start() :]) + " "
         if tokens[i].group(0)[0].isupper() and rest.startswith(UNIT_HEADS):  # unit names are capitalised
-            end = _BREAK.search(segment, tokens[i].end())
-            stop = end.start() if end else len(segment)
-            mentions.append(Mention(segment[tokens[i].start() : stop].strip(" .:"), None))
+            stop_at = _BREAK.search(segment, tokens[i].end())
+            stop = stop_at.start() if stop_at else len(segment)
+            name = segment[tokens[i].start() : stop].rstrip(" .")
+            found.append(Mention(name, None, start=tokens[i].start(), end=tokens[i].start() + len(name)))
             while i < len(tokens) and tokens[i].start() < stop:
                 i += 1
             continue
-        if fold(tokens[i].group(0)) not in ("va", "cac", "giao", "voi", "cua", "cung"):
-            leftover += 1
         i += 1
-    return mentions, generic, leftover
+    return sorted(found, key=lambda m: m.start)
+
+
+def leading(segment: str, directory: Directory) -> tuple[list[Mention], str]:
+    """The names at the start of the segment (joined by commas or "và"), and the text after them."""
+    chain: list[Mention] = []
+    cursor = 0
+    for mention in scan(segment, directory):
+        gap = segment[cursor : mention.start]
+        if any(word not in _CONNECTORS for word in fold(gap).replace(",", " ").replace(";", " ").split()):
+            break
+        chain.append(mention)
+        cursor = mention.end
+    return chain, segment[cursor:] if chain else segment
 
 
 def _longest_alias(
-    segment: str, tokens: list[re.Match[str]], start: int, directory: Directory
+    tokens: list[re.Match[str]], start: int, directory: Directory
 ) -> tuple[int, DirectoryAgency] | None:
     for length in range(min(MAX_ALIAS_WORDS, len(tokens) - start), 0, -1):
         words = tokens[start : start + length]

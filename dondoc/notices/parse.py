@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from dondoc.notices.deadlines import Deadline, find_deadline
-from dondoc.notices.mentions import Directory, Mention, find_mentions
+from dondoc.notices.mentions import Directory, Mention, leading, scan
 from dondoc.notices.outline import Node, is_assessment, parse_outline
 from dondoc.text import fold
 
@@ -23,21 +23,13 @@ _CHAIR = re.compile(
 )
 _NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*)(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]*){1,4}$")
 
-_VERBS = (
-    r"chủ trì|phối hợp|thực hiện|tham mưu|khẩn trương|tiếp tục|triển khai|xây dựng|rà soát|nghiên cứu|"
-    r"tổ chức|hướng dẫn|theo chức năng|có trách nhiệm|chịu trách nhiệm|phải|chủ động|đề xuất|báo cáo|"
-    r"kiểm tra|hoàn thiện|tập trung|đẩy mạnh|quán triệt"
+_OPENER = re.compile(r"^(?:Giao|Trách nhiệm của)\s+", re.IGNORECASE)
+_LEAD_MARKER = re.compile(
+    r"^\s*(?::|,?\s*(?:chủ trì|phối hợp|theo chức năng|có trách nhiệm|chịu trách nhiệm|"
+    r"tham mưu|khẩn trương|tiếp tục|thực hiện|triển khai|chủ động|phải)\b)",
+    re.IGNORECASE,
 )
-_GIAO = re.compile(rf"^Giao\s+(.+?)(?=\s+(?:{_VERBS})\b|\s*:|$)", re.IGNORECASE | re.DOTALL)
-_BEFORE_COLON = re.compile(r"^([^:\n]{2,160}?)\s*:(?:\s|$)")
-_BEFORE_VERB = re.compile(rf"^(.{{2,160}}?)\s*,?\s+(?:{_VERBS})\b", re.IGNORECASE | re.DOTALL)
-_RESPONSIBILITY = re.compile(r"^Trách nhiệm của\s+(.+)$", re.IGNORECASE | re.DOTALL)
-_COOPS = re.compile(
-    rf"phối hợp\s+(?:với|cùng)\s+(.+?)(?=\s+(?:{_VERBS}|trong việc|trong|để|nhằm|theo dõi|"
-    r"đôn đốc|trình|lập|thẩm định|bảo đảm|đảm bảo|tuyên truyền|giải quyết|xử lý|hoàn thành)\b|"
-    r"[;:.]|$)",
-    re.IGNORECASE | re.DOTALL,
-)
+_COOPS = re.compile(r"phối hợp\s+(?:chặt chẽ\s+)?(?:với|cùng)\s+", re.IGNORECASE)
 _FIELD = re.compile(
     r"^(Nội dung|Cơ quan chủ trì|Đơn vị chủ trì|Cơ quan phối hợp|Đơn vị phối hợp|Thời hạn|"
     r"Thời gian hoàn thành)\s*:\s*(.*)$",
@@ -59,7 +51,7 @@ class FoundTask:
 
     @property
     def unknown(self) -> list[str]:
-        return [m.as_written for m in self.leads + self.coops if m.agency is None and not m.collective]
+        return [m.as_written for m in self.leads + self.coops if m.unknown]
 
 
 @dataclass
@@ -123,35 +115,29 @@ def _task(leaf: Node, directory: Directory, base: dt.date) -> FoundTask:
 
 
 def _own_leads(node: Node, directory: Directory) -> list[Mention]:
+    """The agencies a unit opens with: "Giao Sở X:", "Sở X chủ trì …", "Công an tỉnh: …"."""
     fields = _table_fields(node)
     if "co quan chu tri" in fields:
-        return find_mentions(fields["co quan chu tri"], directory)[0]
+        return _unique_mentions([m for m in scan(fields["co quan chu tri"], directory) if not m.generic])
     text = node.text
-    if match := _GIAO.match(text):
-        return _agencies_only(match.group(1), directory)
-    if match := _RESPONSIBILITY.match(text):
-        return _agencies_only(match.group(1), directory, allow_leftover=3)
-    for pattern in (_BEFORE_COLON, _BEFORE_VERB):
-        if (match := pattern.match(text)) and (found := _agencies_only(match.group(1), directory)):
-            return found
-    return []
-
-
-def _agencies_only(segment: str, directory: Directory, allow_leftover: int = 1) -> list[Mention]:
-    """The agencies a segment names, if it is (nearly) nothing but agency names."""
-    mentions, _generic, leftover = find_mentions(segment, directory)
-    return _unique_mentions(mentions) if mentions and leftover <= allow_leftover else []
+    opener = _OPENER.match(text)
+    chain, rest = leading(text[opener.end() :] if opener else text, directory)
+    if not opener and not _LEAD_MARKER.match(rest):
+        return []  # "Xây dựng, trình …" opens with a verb that is also an alias, not with an agency
+    return _unique_mentions([m for m in chain if not m.generic])
 
 
 def _coops(text: str, directory: Directory, table: bool = False) -> tuple[list[Mention], list[str]]:
-    segments = [text] if table else [m.group(1) for m in _COOPS.finditer(text)]
-    mentions: list[Mention] = []
-    generic: list[str] = []
-    for segment in segments:
-        found, phrases, _leftover = find_mentions(segment, directory)
-        mentions += [m for m in found if not m.collective]
-        generic += [p[0].lower() + p[1:] for p in phrases]
-    return _unique_mentions(mentions), generic
+    """The names after "phối hợp với" (or in a table's column): agencies, and generic phrases as written."""
+    found: list[Mention] = []
+    if table:
+        found = scan(text, directory)
+    else:
+        for match in _COOPS.finditer(text):
+            found += leading(text[match.end() :], directory)[0]
+    agencies = [m for m in found if not m.generic and not m.collective]
+    generic = [m.as_written[0].lower() + m.as_written[1:] for m in found if m.generic or m.collective]
+    return _unique_mentions(agencies), generic
 
 
 def _table_fields(node: Node) -> dict[str, str]:
