@@ -12,7 +12,8 @@ from dondoc.bot.cli import main
 from dondoc.handlers.messages import Attachment
 from dondoc.store.models import Agency, AgencyRole, Notice, Task, TaskAgency
 
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "thong-bao-ket-luan-nq57-quang-ngai.txt"
+# A copy of ../shared/samples/thong-bao-ket-luan-nq57-quang-ngai.txt, so the suite runs from any clone.
+SAMPLE = Path(__file__).resolve().parent / "fixtures" / "sample-nq57-quang-ngai.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notices"
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
