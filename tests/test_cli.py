@@ -1,5 +1,6 @@
 """The command line: console, say, agencies, and a whole first session in real processes."""
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -106,7 +107,7 @@ def test_interactive_console_reads_until_end_of_input(app, capsys):
         except StopIteration:
             raise EOFError from None
 
-    ConsoleTransport(app, "vanphong").interact(read)
+    asyncio.run(ConsoleTransport(app, "vanphong").interact(read))
     out = capsys.readouterr().out
     assert "/moi" in out and "/giao" in out
 

@@ -5,13 +5,15 @@ import datetime as dt
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from dondoc.store.db import include_object
 from dondoc.store.models import Base, Report, ReportKind
 from tests.conftest import ON_POSTGRES
 
 
 def test_migrations_match_the_models(engine):
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        context = MigrationContext.configure(connection, opts={"include_object": include_object})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
 
 

@@ -9,6 +9,10 @@ from dondoc.bot.config import Config
 from dondoc.handlers import build_registry
 from dondoc.handlers.dispatch import Clock, Dispatcher, utc_now
 from dondoc.i18n import _, use_language
+from dondoc.nudges.digests import DAILY, send_digest
+from dondoc.nudges.ladder import NudgePolicy
+from dondoc.nudges.sweep import Message, run_sweep
+from dondoc.nudges.workdays import WorkCalendar
 from dondoc.store.agencies import DIRECTORY_CSV, count_agencies, find_agency, load_directory, read_directory
 from dondoc.store.db import make_engine, make_sessionmaker, migrate
 from dondoc.store.models import Role
@@ -72,6 +76,40 @@ class App:
                 )
             session.commit()
         return notes
+
+    @property
+    def policy(self) -> NudgePolicy:
+        c = self.config
+        return NudgePolicy(
+            before_days=c.nudge_before_days,
+            late_every=c.nudge_late_every,
+            escalate_after=c.nudge_escalate_after,
+            hour=c.nudge_hour,
+            skip_after_report=c.nudge_skip_after_report,
+            periodic=c.nudge_periodic,
+        )
+
+    def sweep(self, now: dt.datetime | None = None) -> list[Message]:
+        """One sweep: log and queue the nudges owed now, in one transaction."""
+        with self.sessions() as session:
+            messages = run_sweep(
+                session, now or self.clock(), self.config.tz, WorkCalendar.load(session), self.policy
+            )
+            session.commit()
+        if messages:
+            log.info("sweep queued %d nudge message(s)", len(messages))
+        return messages
+
+    def digest(self, kind: str, now: dt.datetime | None = None) -> int:
+        now = now or self.clock()
+        with self.sessions() as session:
+            if kind == DAILY and not WorkCalendar.load(session).is_working_day(
+                now.astimezone(self.config.tz).date()
+            ):
+                return 0
+            sent = send_digest(session, kind, now, self.config.tz)
+            session.commit()
+        return sent
 
     def close(self) -> None:
         self.engine.dispose()

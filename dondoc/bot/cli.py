@@ -1,6 +1,8 @@
 """The `dondoc` command line."""
 
 import argparse
+import asyncio
+import datetime as dt
 import json
 import logging
 import sys
@@ -10,8 +12,10 @@ from pathlib import Path
 from dondoc.bot.app import App
 from dondoc.bot.config import Config, ConfigError
 from dondoc.bot.console import ConsoleTransport
+from dondoc.bot.runner import run_bot
 from dondoc.handlers.messages import Attachment, Context, Refusal
 from dondoc.i18n import _, use_language
+from dondoc.nudges.sweep import Message
 from dondoc.store.agencies import (
     AgencyRow,
     DirectoryError,
@@ -52,6 +56,27 @@ def _parser() -> argparse.ArgumentParser:
     load = notice_sub.add_parser("import", help="show the tasks found, then import them after confirmation")
     load.add_argument("file", type=Path)
     load.add_argument("--yes", action="store_true", help="import without asking")
+    nudges = sub.add_parser("nudges", help="what the scheduler sends")
+    nudge_sub = nudges.add_subparsers(dest="action", required=True)
+    look = nudge_sub.add_parser(
+        "preview", help="what a sweep at a moment would send; sends and records nothing"
+    )
+    look.add_argument("--at", required=True, help='local time, e.g. "2026-03-24 08:00"')
+    look.add_argument("--json", action="store_true")
+    schedule = nudge_sub.add_parser("plan", help="the day-by-day schedule over a period")
+    schedule.add_argument("--from", dest="start", required=True, help="first day, e.g. 2026-03-01")
+    schedule.add_argument("--to", dest="end", required=True, help="last day, e.g. 2026-05-31")
+    schedule.add_argument("--json", action="store_true")
+    once = nudge_sub.add_parser("sweep", help="run one sweep now (the scheduler does this every few minutes)")
+    once.add_argument("--at", help="local time instead of now")
+    calendar = sub.add_parser("calendar", help="extra days off and make-up working days")
+    calendar_sub = calendar.add_subparsers(dest="action", required=True)
+    for action, text in (("add-off", "an extra day off"), ("add-workday", "a make-up working day")):
+        change = calendar_sub.add_parser(action, help=text)
+        change.add_argument("day", help="e.g. 2026-04-29 or 29/4/2026")
+        change.add_argument("--note", default=None)
+    show = calendar_sub.add_parser("list", help="days off and working days in a year")
+    show.add_argument("--year", type=int, default=None)
     return parser
 
 
@@ -80,12 +105,15 @@ def main(argv: Sequence[str] | None = None, app: App | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace, app: App, config: Config) -> int:
     command = args.command or "run"
-    if command in ("run", "console"):
-        if command == "run" and (config.telegram_bot_token or config.zalo_bot_token):
+    if command == "run":
+        if config.telegram_bot_token or config.zalo_bot_token:
             logging.getLogger(__name__).warning(
                 "messenger transports are not built yet; starting the console"
             )
-        ConsoleTransport(app, getattr(args, "user", None) or config.console_default_user).interact()
+        asyncio.run(run_bot(app, config.console_default_user))
+        return 0
+    if command == "console":
+        asyncio.run(ConsoleTransport(app, args.user or config.console_default_user).interact())
         return 0
     if command == "say":
         attachments = ()
@@ -101,7 +129,127 @@ def _dispatch(args: argparse.Namespace, app: App, config: Config) -> int:
         return _invite(app, " ".join(args.words))
     if command == "notice":
         return _notice(app, args)
+    if command == "nudges":
+        return _nudges(app, args)
+    if command == "calendar":
+        return _calendar(app, args)
     return _agencies(app, args)
+
+
+def _day(text: str) -> dt.date:
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text.strip(), pattern).date()  # noqa: DTZ007 - a date, no time
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _moment(text: str, tz: dt.tzinfo) -> dt.datetime:
+    for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"):
+        try:
+            return dt.datetime.strptime(text.strip(), pattern).replace(tzinfo=tz)
+        except ValueError:
+            continue
+    day = _day(text)
+    return dt.datetime(day.year, day.month, day.day, 12, tzinfo=tz)
+
+
+def _message_json(message: Message, day: dt.date | None = None) -> dict:
+    person = message.person
+    entry = {
+        "recipient": {
+            "name": person.name,
+            "role": person.role.value,
+            "agency": person.agency.name if person.agency else None,
+        },
+        "task": message.owed.task_id,
+        "agency": message.owed.agency_id,
+        "step": message.owed.step.name,
+        "escalation": message.owed.step.escalate,
+        "text": message.text,
+    }
+    return {"date": day.isoformat(), **entry} if day else entry
+
+
+def _nudges(app: App, args: argparse.Namespace) -> int:
+    from dondoc.nudges.sweep import plan, preview
+    from dondoc.nudges.workdays import WorkCalendar
+
+    tz = app.config.tz
+    try:
+        if args.action == "plan":
+            start, end = _day(args.start), _day(args.end)
+        else:
+            at = _moment(args.at, tz) if args.at else app.clock()
+    except ValueError as exc:
+        print(
+            _("“{text}” is not a date. Write it as day/month/year, for example 31/3/2026.").format(
+                text=exc.args[0]
+            ),
+            file=sys.stderr,
+        )
+        return 2
+    if args.action == "sweep":
+        messages = app.sweep(at)
+        print(_("{count} nudge message(s) queued.").format(count=len(messages)))
+        return 0
+    with app.sessions() as session:
+        calendar = WorkCalendar.load(session)
+        if args.action == "preview":
+            entries = [(None, m) for m in preview(session, at, tz, calendar, app.policy)]
+        else:
+            entries = plan(session, start, end, tz, calendar, app.policy)
+        if args.json:
+            print(json.dumps([_message_json(m, day) for day, m in entries], ensure_ascii=False, indent=2))
+            return 0
+        if not entries:
+            print(_("No nudges."))
+        for day, message in entries:
+            person = message.person
+            head = f"{day.isoformat()} " if day else ""
+            step = message.owed.step
+            agency = person.agency.name if person.agency else ""
+            alarm = " ⚠️" if step.escalate else ""
+            print(f"— {head}→ {person.name} ({agency}) · #{message.owed.task_id} · {step.name}{alarm}")
+            print(message.text)
+    return 0
+
+
+def _calendar(app: App, args: argparse.Namespace) -> int:
+    from dondoc.nudges.workdays import WorkCalendar
+    from dondoc.store.models import CalendarDay
+
+    with app.sessions() as session:
+        if args.action == "list":
+            year = args.year or app.clock().astimezone(app.config.tz).year
+            calendar = WorkCalendar.load(session)
+            day = dt.date(year, 1, 1)
+            while day.year == year:
+                name = calendar.holiday_name(day)
+                changed = session.get(CalendarDay, day)
+                if changed is not None or (name and not calendar.is_working_day(day)):
+                    kind = _("working day") if calendar.is_working_day(day) else _("day off")
+                    print(f"{day.isoformat()}  {kind}  {(changed.note if changed else None) or name or ''}")
+                day += dt.timedelta(days=1)
+            return 0
+        try:
+            day = _day(args.day)
+        except ValueError:
+            print(
+                _("“{text}” is not a date. Write it as day/month/year, for example 31/3/2026.").format(
+                    text=args.day
+                ),
+                file=sys.stderr,
+            )
+            return 2
+        row = session.get(CalendarDay, day) or CalendarDay(day=day, created_at=app.clock())
+        row.working, row.note = args.action == "add-workday", args.note
+        session.add(row)
+        session.commit()
+        kind = _("a working day") if row.working else _("a day off")
+        print(_("{date} is now {kind}.").format(date=day.isoformat(), kind=kind))
+    return 0
 
 
 def _notice(app: App, args: argparse.Namespace) -> int:

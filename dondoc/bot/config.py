@@ -27,6 +27,30 @@ def _int(name: str, value: str | None, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {value!r}") from exc
 
 
+def _days(value: str | None) -> tuple[int, ...]:
+    if not value:
+        return (7, 3)
+    try:
+        return tuple(sorted({int(v) for v in value.replace(" ", "").split(",") if v}, reverse=True))
+    except ValueError as exc:
+        raise ConfigError("NUDGE_BEFORE_DAYS must be whole numbers separated by commas, like 7,3") from exc
+
+
+def _choice(name: str, value: str | None, choices: tuple[str, ...]) -> str:
+    if value is None:
+        return choices[0]
+    if value.lower() not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}")
+    return value.lower()
+
+
+def _time(name: str, value: str) -> str:
+    hour, _sep, minute = value.partition(":")
+    if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+        raise ConfigError(f"{name} must be a time like 16:30")
+    return f"{int(hour):02d}:{int(minute):02d}"
+
+
 class ConfigError(ValueError):
     """A setting is missing or malformed; the message names the variable, never its secret value."""
 
@@ -48,6 +72,15 @@ class Config:
     zalo_webhook_secret: str | None = field(default=None, repr=False)
     sqlite_synchronous: str = "FULL"
     log_level: str = "INFO"
+    nudge_hour: int = 8
+    nudge_before_days: tuple[int, ...] = (7, 3)
+    nudge_late_every: int = 3
+    nudge_escalate_after: int = 7
+    nudge_skip_after_report: bool = True
+    nudge_periodic: str = "monthly"
+    sweep_minutes: int = 5
+    daily_digest_time: str = "16:30"
+    weekly_digest_time: str = "08:00"
 
     @property
     def is_sqlite(self) -> bool:
@@ -89,4 +122,13 @@ class Config:
             zalo_webhook_secret=get("ZALO_WEBHOOK_SECRET"),
             sqlite_synchronous=synchronous,
             log_level=(get("LOG_LEVEL") or "INFO").upper(),
+            nudge_hour=_int("NUDGE_HOUR", get("NUDGE_HOUR"), 8),
+            nudge_before_days=_days(get("NUDGE_BEFORE_DAYS")),
+            nudge_late_every=_int("NUDGE_LATE_EVERY", get("NUDGE_LATE_EVERY"), 3),
+            nudge_escalate_after=_int("NUDGE_ESCALATE_AFTER", get("NUDGE_ESCALATE_AFTER"), 7),
+            nudge_skip_after_report=_bool(get("NUDGE_SKIP_AFTER_REPORT"), True),
+            nudge_periodic=_choice("NUDGE_PERIODIC", get("NUDGE_PERIODIC"), ("monthly", "quarterly", "off")),
+            sweep_minutes=_int("SWEEP_MINUTES", get("SWEEP_MINUTES"), 5),
+            daily_digest_time=_time("DAILY_DIGEST_TIME", get("DAILY_DIGEST_TIME") or "16:30"),
+            weekly_digest_time=_time("WEEKLY_DIGEST_TIME", get("WEEKLY_DIGEST_TIME") or "08:00"),
         )

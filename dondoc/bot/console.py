@@ -1,13 +1,14 @@
 """The console transport: a person at a terminal talks to the same handlers as on a messenger."""
 
+import asyncio
 import sys
 from collections.abc import Callable
 from typing import TextIO
 
 from dondoc.bot.app import CONSOLE, App
+from dondoc.bot.outbox_sender import OutboxSender
 from dondoc.handlers.messages import Attachment, Incoming, Reply
 from dondoc.i18n import _, use_language
-from dondoc.store.outbox import mark_sent, pending
 
 
 def render(reply: Reply) -> str:
@@ -19,15 +20,24 @@ def render(reply: Reply) -> str:
 
 
 class ConsoleTransport:
+    """Speaks as one console person; messages queued for that person (nudges too) are printed with 📬."""
+
     platform = CONSOLE
 
     def __init__(self, app: App, user: str, out: TextIO | None = None) -> None:
         self.app = app
         self.user = user
         self.out = out or sys.stdout
+        self.sender = OutboxSender(app, [self])
 
-    def say(self, text: str, attachments: tuple[Attachment, ...] = ()) -> list[Reply]:
-        """One message in as `user`; the replies and any queued messages for them printed."""
+    def chat_ids(self) -> list[str]:
+        return [self.user]
+
+    async def send(self, chat_id: str, text: str) -> bool:
+        print(f"📬 {text}", file=self.out)
+        return True
+
+    def handle(self, text: str, attachments: tuple[Attachment, ...] = ()) -> list[Reply]:
         incoming = Incoming(
             platform=CONSOLE,
             user_id=self.user,
@@ -39,21 +49,15 @@ class ConsoleTransport:
         replies = self.app.dispatcher.handle(incoming)
         for reply in replies:
             print(render(reply), file=self.out)
-        self.deliver_queued()
         return replies
 
-    def deliver_queued(self) -> int:
-        """Print the outbox rows addressed to this console person and mark them sent."""
-        delivered = 0
-        with self.app.sessions() as session:
-            for row in pending(session, CONSOLE, [self.user]):
-                print(f"📬 {row.text}", file=self.out)
-                mark_sent(session, row, self.app.clock())
-                session.commit()  # one row at a time: a crash never prints a row twice
-                delivered += 1
-        return delivered
+    def say(self, text: str, attachments: tuple[Attachment, ...] = ()) -> list[Reply]:
+        """One message in as `user`; the replies and any messages queued for them printed."""
+        replies = self.handle(text, attachments)
+        asyncio.run(self.sender.drain())
+        return replies
 
-    def interact(self, read: Callable[[str], str] = input) -> None:
+    async def interact(self, read: Callable[[str], str] = input, stop: asyncio.Event | None = None) -> None:
         with use_language(self.app.config.default_language):
             print(
                 _("Đôn Đốc console — you are “{user}”. Type /help for commands, Ctrl-D to leave.").format(
@@ -61,12 +65,13 @@ class ConsoleTransport:
                 ),
                 file=self.out,
             )
-        self.deliver_queued()
-        while True:
+        await self.sender.drain()
+        while stop is None or not stop.is_set():
             try:
-                line = read("> ")
+                line = await asyncio.to_thread(read, "> ")
             except (EOFError, KeyboardInterrupt):
                 print(file=self.out)
                 return
             if line.strip():
-                self.say(line)
+                await asyncio.to_thread(self.handle, line)
+                await self.sender.drain()

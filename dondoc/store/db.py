@@ -1,16 +1,24 @@
 """Engine, sessions and migrations. Callers open and close sessions; query functions take one."""
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SCHEDULER_TABLE = "apscheduler_jobs"  # APScheduler's job store creates and owns it, not Alembic
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Alembic compares and migrates every table but the scheduler's."""
+    return not (type_ == "table" and name == SCHEDULER_TABLE)
 
 
 def make_engine(database_url: str, sqlite_synchronous: str = "FULL", **options: Any) -> Engine:
@@ -40,6 +48,11 @@ def make_engine(database_url: str, sqlite_synchronous: str = "FULL", **options: 
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def insert_for(session: Session) -> Callable[..., Any]:
+    """The dialect's insert(), which knows ON CONFLICT (SQLite and PostgreSQL both have it)."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -253,7 +253,11 @@ class ExtensionRequest(Base):
 
 
 class NudgeLog(Base):
-    """One row per nudge owed and sent; the unique key makes a second sweep harmless."""
+    """One row per nudge step of a task's agency: sent, or skipped because the agency had just reported.
+
+    The unique key (task, agency, step, deadline) makes a second sweep or a second process harmless. For
+    periodic requests of undated tasks, `deadline` holds the first day of the period.
+    """
 
     __tablename__ = "nudge_log"
     __table_args__ = (UniqueConstraint("task_id", "agency_id", "step", "deadline", name="uq_nudge_log_key"),)
@@ -263,6 +267,41 @@ class NudgeLog(Base):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
     step: Mapped[str] = mapped_column(String(40))
     deadline: Mapped[dt.date | None] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(String(20), default="sent", server_default="sent")
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class CalendarDay(Base):
+    """The office's changes to the public-holiday calendar: an extra day off or a make-up working day."""
+
+    __tablename__ = "calendar_day"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    working: Mapped[bool] = mapped_column()
+    note: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class SweepState(Base):
+    """When a scheduled job last completed, so a restart catches up once instead of replaying history."""
+
+    __tablename__ = "sweep_state"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_run_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class DigestLog(Base):
+    """A digest sent to a person for a period (day or week); never twice."""
+
+    __tablename__ = "digest_log"
+    __table_args__ = (UniqueConstraint("kind", "period", "person_id", name="uq_digest_log_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    period: Mapped[dt.date] = mapped_column(Date)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
@@ -323,7 +362,9 @@ __all__ = [
     "AgencyRole",
     "AuditLog",
     "Base",
+    "CalendarDay",
     "Conversation",
+    "DigestLog",
     "ExtensionRequest",
     "Invite",
     "Notice",
@@ -335,6 +376,7 @@ __all__ = [
     "Report",
     "ReportKind",
     "Role",
+    "SweepState",
     "Task",
     "TaskAgency",
     "TaskStatus",

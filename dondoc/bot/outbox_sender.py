@@ -1,0 +1,60 @@
+"""The outbox sender: drains queued messages through each transport, marking a row sent only once it is."""
+
+import asyncio
+import contextlib
+import logging
+from typing import Protocol
+
+from dondoc.bot.app import App
+from dondoc.store.models import Outbox
+from dondoc.store.outbox import mark_sent, pending
+
+log = logging.getLogger(__name__)
+
+
+class Transport(Protocol):
+    platform: str
+
+    def chat_ids(self) -> list[str] | None:
+        """The chats this transport delivers to now (None: every chat of its platform)."""
+
+    async def send(self, chat_id: str, text: str) -> bool:
+        """Deliver; False leaves the row for later."""
+
+
+class OutboxSender:
+    def __init__(self, app: App, transports: list[Transport], interval: float = 2.0) -> None:
+        self.app = app
+        self.transports = {t.platform: t for t in transports}
+        self.interval = interval
+
+    async def drain(self) -> int:
+        """Send what is pending now; returns how many rows were delivered."""
+        delivered = 0
+        for platform, transport in self.transports.items():
+            rows = await asyncio.to_thread(self._pending, platform, transport.chat_ids())
+            for row_id, chat_id, text in rows:
+                if await transport.send(chat_id, text):
+                    await asyncio.to_thread(self._mark, row_id)
+                    delivered += 1
+        return delivered
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await self.drain()
+            except Exception:
+                log.exception("outbox sender failed; retrying")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.interval)
+
+    def _pending(self, platform: str, chat_ids: list[str] | None) -> list[tuple[int, str, str]]:
+        with self.app.sessions() as session:
+            return [(r.id, r.chat_id, r.text) for r in pending(session, platform, chat_ids)]
+
+    def _mark(self, row_id: int) -> None:
+        with self.app.sessions() as session:
+            row = session.get(Outbox, row_id)
+            if row is not None and row.sent_at is None:
+                mark_sent(session, row, self.app.clock())
+                session.commit()

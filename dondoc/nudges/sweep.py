@@ -1,0 +1,310 @@
+"""The sweep: from the database, which nudges are owed now; written to the nudge log and the outbox in
+one transaction. The nudge log's unique key makes a second sweep, or a second process, harmless.
+
+Work is driven by what is owed, not by what is stored: the distinct deadlines of open tasks come from
+an index, the ladder is computed per deadline, and only tasks whose deadline owes a step are loaded.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from dondoc.nudges.ladder import NudgePolicy, Step, latest_step
+from dondoc.nudges.texts import nudge_text
+from dondoc.nudges.workdays import WorkCalendar
+from dondoc.store.db import insert_for
+from dondoc.store.models import (
+    Agency,
+    AgencyRole,
+    Notice,
+    NudgeLog,
+    Person,
+    Report,
+    Role,
+    SweepState,
+    Task,
+    TaskAgency,
+    TaskStatus,
+)
+from dondoc.store.outbox import enqueue
+from dondoc.store.people import people_of_agencies, people_with_role
+from dondoc.store.tasks import latest_reports
+
+SWEEP = "nudges"
+PERIODIC = "periodic"
+
+Key = tuple[int, int, str, dt.date]
+
+
+@dataclass(frozen=True)
+class Owed:
+    task_id: int
+    agency_id: int
+    step: Step
+    deadline: dt.date  # the task's deadline, or the period's first day for periodic requests
+    periodic: bool = False
+    skipped: bool = False  # the agency reported since the last nudge
+
+    @property
+    def key(self) -> Key:
+        return (self.task_id, self.agency_id, self.step.name, self.deadline)
+
+
+@dataclass(frozen=True)
+class Message:
+    owed: Owed
+    person: Person
+    text: str
+
+
+@dataclass
+class History:
+    """What was sent before: the nudge log, plus what a simulation has 'sent' so far."""
+
+    session: Session
+    simulated: dict[Key, dt.datetime] = field(default_factory=dict)
+
+    def logged(self, task_ids: list[int]) -> set[Key]:
+        keys = set(self.simulated)
+        if task_ids:
+            rows = self.session.execute(
+                select(NudgeLog.task_id, NudgeLog.agency_id, NudgeLog.step, NudgeLog.deadline).where(
+                    NudgeLog.task_id.in_(task_ids)
+                )
+            ).all()
+            keys |= {tuple(row) for row in rows}  # type: ignore[misc]
+        return keys
+
+    def last_nudged(self, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], dt.datetime]:
+        found: dict[tuple[int, int], dt.datetime] = {}
+        task_ids = list({task for task, _agency in pairs})
+        if task_ids:
+            rows = self.session.execute(
+                select(NudgeLog.task_id, NudgeLog.agency_id, func.max(NudgeLog.created_at))
+                .where(NudgeLog.task_id.in_(task_ids))
+                .group_by(NudgeLog.task_id, NudgeLog.agency_id)
+            ).all()
+            found = {(t, a): when for t, a, when in rows}
+        for (task, agency, _step, _deadline), when in self.simulated.items():
+            if (task, agency) not in found or found[(task, agency)] < when:
+                found[(task, agency)] = when
+        return found
+
+
+def owed_nudges(
+    session: Session,
+    at: dt.datetime,
+    tz: ZoneInfo,
+    calendar: WorkCalendar,
+    policy: NudgePolicy,
+    since: dt.date | None,
+    history: History,
+) -> list[Owed]:
+    """The latest step each open task is owed in the window (since … the last due day), not yet logged."""
+    local = at.astimezone(tz)
+    if local.hour < policy.hour or not calendar.is_working_day(local.date()):
+        return []  # nudges go out from the send hour on working days only
+    last_day = local.date()
+    first_day = min(since, last_day) if since else last_day
+    owed_by_deadline: dict[dt.date, Step] = {}
+    deadlines = session.scalars(
+        select(Task.deadline).where(Task.status == TaskStatus.OPEN, Task.deadline.is_not(None)).distinct()
+    ).all()
+    for deadline in deadlines:
+        step = latest_step(deadline, last_day, calendar, policy)
+        if step is not None and step.send_on >= first_day:
+            owed_by_deadline[deadline] = step
+    owed: list[Owed] = []
+    if owed_by_deadline:
+        rows = session.execute(
+            select(Task.id, TaskAgency.agency_id, Task.deadline)
+            .join(TaskAgency, and_(TaskAgency.task_id == Task.id, TaskAgency.role == AgencyRole.LEAD))
+            .where(Task.status == TaskStatus.OPEN, Task.deadline.in_(list(owed_by_deadline)))
+        ).all()
+        owed = [Owed(task, agency, owed_by_deadline[deadline], deadline) for task, agency, deadline in rows]
+    owed += _periodic(session, first_day, last_day, calendar, policy)
+    if not owed:
+        return []
+    logged = history.logged(sorted({o.task_id for o in owed}))
+    owed = [o for o in owed if o.key not in logged]
+    return _mark_reported(session, owed, history, policy)
+
+
+def _periodic(
+    session: Session, first_day: dt.date, last_day: dt.date, calendar: WorkCalendar, policy: NudgePolicy
+) -> list[Owed]:
+    """Report requests for undated (ongoing) tasks on the period's first working day."""
+    months = {"monthly": 1, "quarterly": 3}.get(policy.periodic)
+    if months is None:
+        return []
+    period = dt.date(last_day.year, (last_day.month - 1) // months * months + 1, 1)
+    send_on = calendar.on_or_before(period) if calendar.is_working_day(period) else calendar.after(period)
+    if not first_day <= send_on <= last_day:
+        return []
+    step = Step(PERIODIC, send_on)
+    rows = session.execute(
+        select(Task.id, TaskAgency.agency_id)
+        .join(TaskAgency, and_(TaskAgency.task_id == Task.id, TaskAgency.role == AgencyRole.LEAD))
+        .where(Task.status == TaskStatus.OPEN, Task.deadline.is_(None), Task.created_at < _start_of(send_on))
+    ).all()
+    return [Owed(task, agency, step, period, periodic=True) for task, agency in rows]
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def _mark_reported(session: Session, owed: list[Owed], history: History, policy: NudgePolicy) -> list[Owed]:
+    """A step the agency answered in advance (a report since the last nudge) is skipped, not sent."""
+    candidates = {o.key for o in owed if o.periodic or (policy.skip_after_report and o.step.is_before)}
+    if not candidates:
+        return owed
+    pairs = list({(o.task_id, o.agency_id) for o in owed if o.key in candidates})
+    last_nudge = history.last_nudged(pairs)
+    reports = dict(
+        ((t, a), when)
+        for t, a, when in session.execute(
+            select(Report.task_id, Report.agency_id, func.max(Report.created_at))
+            .where(Report.task_id.in_([t for t, _a in pairs]))
+            .group_by(Report.task_id, Report.agency_id)
+        ).all()
+    )
+    result = []
+    for item in owed:
+        pair = (item.task_id, item.agency_id)
+        reported = reports.get(pair)
+        answered = (
+            item.key in candidates
+            and reported is not None
+            and (pair not in last_nudge or reported > last_nudge[pair])
+            and (not item.periodic or reported.date() >= item.deadline)
+        )
+        result.append(Owed(item.task_id, item.agency_id, item.step, item.deadline, item.periodic, answered))
+    return result
+
+
+def compose(session: Session, owed: Iterable[Owed], today: dt.date, tz: ZoneInfo) -> list[Message]:
+    """The messages for the owed nudges: the agency's officers (or its head if it has none); escalations
+    also to the head and the office."""
+    items = [o for o in owed if not o.skipped]
+    if not items:
+        return []
+    tasks = {t.id: t for t in session.scalars(select(Task).where(Task.id.in_({o.task_id for o in items})))}
+    notices = {
+        n.id: n
+        for n in session.scalars(
+            select(Notice).where(Notice.id.in_({t.notice_id for t in tasks.values() if t.notice_id}))
+        )
+    }
+    agencies = {
+        a.id: a for a in session.scalars(select(Agency).where(Agency.id.in_({o.agency_id for o in items})))
+    }
+    people: dict[int, list[Person]] = {}
+    for person in people_of_agencies(session, agencies, [Role.HEAD, Role.STAFF]):
+        people.setdefault(person.agency_id or 0, []).append(person)
+    office = people_with_role(session, Role.ADMIN)
+    reports = latest_reports(session, tasks)
+    messages = []
+    for item in items:
+        task, agency = tasks[item.task_id], agencies[item.agency_id]
+        members = people.get(agency.id, [])
+        recipients = [p for p in members if p.role == Role.STAFF] or [
+            p for p in members if p.role == Role.HEAD
+        ]
+        if item.step.escalate:
+            recipients += [p for p in members if p.role == Role.HEAD] + office
+        seen: set[int] = set()
+        for person in recipients:
+            if person.id in seen:
+                continue
+            seen.add(person.id)
+            text = nudge_text(
+                person.language,
+                task=task,
+                notice=notices.get(task.notice_id or 0),
+                agency=agency,
+                step=item.step.name,
+                escalate=item.step.escalate,
+                deadline=None if item.periodic else item.deadline,
+                today=today,
+                report=reports.get(task.id),
+                tz=tz,
+                period=item.deadline if item.periodic else None,
+            )
+            messages.append(Message(item, person, text))
+    return messages
+
+
+def _insert_log(session: Session, item: Owed, now: dt.datetime) -> int | None:
+    """Claim the nudge: the row id, or None when another sweep claimed it first."""
+    insert = insert_for(session)
+    statement = (
+        insert(NudgeLog)
+        .values(
+            task_id=item.task_id,
+            agency_id=item.agency_id,
+            step=item.step.name,
+            deadline=item.deadline,
+            outcome="skipped" if item.skipped else "sent",
+            due_on=item.step.send_on,
+            created_at=now,
+        )
+        .on_conflict_do_nothing()
+        .returning(NudgeLog.id)
+    )
+    return session.scalar(statement)
+
+
+def run_sweep(
+    session: Session, now: dt.datetime, tz: ZoneInfo, calendar: WorkCalendar, policy: NudgePolicy
+) -> list[Message]:
+    """Log and queue every nudge owed now, in the caller's transaction; returns what was queued."""
+    state = session.get(SweepState, SWEEP)
+    since = state.last_run_at.astimezone(tz).date() if state else None
+    owed = owed_nudges(session, now, tz, calendar, policy, since, History(session))
+    today = now.astimezone(tz).date()
+    # Claimed in key order, so two processes sweeping at once wait for each other instead of deadlocking.
+    claimed = [
+        item for item in sorted(owed, key=lambda o: o.key) if _insert_log(session, item, now) is not None
+    ]
+    messages = compose(session, claimed, today, tz)
+    for message in messages:
+        enqueue(session, message.person, message.text, now, kind="nudge")
+    insert = insert_for(session)
+    session.execute(
+        insert(SweepState)
+        .values(name=SWEEP, last_run_at=now)
+        .on_conflict_do_update(index_elements=["name"], set_={"last_run_at": now})
+    )
+    return messages
+
+
+def preview(
+    session: Session, at: dt.datetime, tz: ZoneInfo, calendar: WorkCalendar, policy: NudgePolicy
+) -> list[Message]:
+    """What a sweep at `at` would send, given what was sent; writes nothing."""
+    state = session.get(SweepState, SWEEP)
+    since = state.last_run_at.astimezone(tz).date() if state else None
+    owed = owed_nudges(session, at, tz, calendar, policy, since, History(session))
+    return compose(session, owed, at.astimezone(tz).date(), tz)
+
+
+def plan(
+    session: Session, start: dt.date, end: dt.date, tz: ZoneInfo, calendar: WorkCalendar, policy: NudgePolicy
+) -> list[tuple[dt.date, Message]]:
+    """Day by day, what the bot would send if it ran every day and every nudge were delivered."""
+    history = History(session)
+    result: list[tuple[dt.date, Message]] = []
+    day = start
+    while day <= end:
+        at = dt.datetime(day.year, day.month, day.day, policy.hour, tzinfo=tz)
+        owed = owed_nudges(session, at, tz, calendar, policy, day, history)
+        for item in owed:
+            history.simulated[item.key] = at.astimezone(dt.UTC)
+        result += [(day, message) for message in compose(session, owed, day, tz)]
+        day += dt.timedelta(days=1)
+    return result
