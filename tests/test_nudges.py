@@ -44,7 +44,20 @@ def test_deadline_on_tuesday_31_march(app, agency, capsys):
     give(agency, "31/3/2026")
     entries = plan(app, capsys, "2026-03-01", "2026-05-06")
     officer = days_for(entries, "cv-khcn")
-    assert officer == ["24/3", "27/3", "30/3", "31/3", "1/4", "6/4", "9/4", "14/4", "17/4", "22/4", "28/4", "5/5"]
+    assert officer == [
+        "24/3",
+        "27/3",
+        "30/3",
+        "31/3",
+        "1/4",
+        "6/4",
+        "9/4",
+        "14/4",
+        "17/4",
+        "22/4",
+        "28/4",
+        "5/5",
+    ]
     escalated = ["9/4", "14/4", "17/4", "22/4", "28/4", "5/5"]
     assert days_for(entries, "gd-khcn") == escalated  # the head hears from 7 days late
     assert days_for(entries, "vanphong") == escalated  # and so does the office
@@ -70,8 +83,15 @@ def test_a_nudge_says_what_to_do(app, agency, capsys):
     agency.say("cv-khcn", f"/baocao {number} 40% Đã có dự thảo")
     entries = plan(app, capsys, "2026-04-01", "2026-04-01")
     text = entries[0]["text"]
-    for part in (f"/baocao {number}", "Trình Kế hoạch năm 2026", "Sở Khoa học và Công nghệ", "Thứ Ba, 31/3/2026",
-                 "40%", "2/2/2026", "quá hạn 1 ngày"):
+    for part in (
+        f"/baocao {number}",
+        "Trình Kế hoạch năm 2026",
+        "Sở Khoa học và Công nghệ",
+        "Thứ Ba, 31/3/2026",
+        "40%",
+        "2/2/2026",
+        "quá hạn 1 ngày",
+    ):
         assert part in text, part
 
 
@@ -120,7 +140,10 @@ def test_restart_after_downtime_sends_only_the_latest_owed(app, agency):
     sweep(app, "2026-03-24 08:00")  # before7 of the first task
     # down from 25/3 to 1/4 at noon: the first task owes late1 (1/4), the second before1wd (1/4)
     sent = sweep(app, "2026-04-01 12:00")
-    assert sorted((m.owed.task_id, m.owed.step.name) for m in sent) == [(number, "late1"), (other, "before1wd")]
+    assert sorted((m.owed.task_id, m.owed.step.name) for m in sent) == [
+        (number, "late1"),
+        (other, "before1wd"),
+    ]
     assert sweep(app, "2026-04-01 12:05") == []
 
 
