@@ -12,6 +12,7 @@ from pathlib import Path
 from dondoc.bot.app import App
 from dondoc.bot.config import Config, ConfigError
 from dondoc.bot.console import ConsoleTransport
+from dondoc.bot.logs import configure_logging
 from dondoc.bot.runner import run_bot
 from dondoc.handlers.messages import Attachment, Context, Refusal
 from dondoc.i18n import _, use_language
@@ -87,10 +88,7 @@ def main(argv: Sequence[str] | None = None, app: App | None = None) -> int:
     except ConfigError as exc:
         print(f"dondoc: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=config.log_level if args.command == "run" else "WARNING",
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(config, config.log_level if args.command == "run" else "WARNING")
     owned = app is None
     app = app or App(config)
     try:

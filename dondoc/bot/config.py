@@ -1,6 +1,7 @@
 """Configuration from the environment and an optional `.env` file (see `.env.example`)."""
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -67,6 +68,8 @@ class Config:
     telegram_base_url: str | None = None
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: str | None = field(default=None, repr=False)
+    telegram_webhook_listen: str = "127.0.0.1"
+    telegram_webhook_port: int = 8443
     zalo_bot_token: str | None = field(default=None, repr=False)
     zalo_base_url: str | None = None
     zalo_webhook_secret: str | None = field(default=None, repr=False)
@@ -103,6 +106,12 @@ class Config:
             tz = ZoneInfo(get("TZ") or "Asia/Ho_Chi_Minh")
         except (KeyError, ValueError) as exc:
             raise ConfigError(f"TZ is not a known time zone: {get('TZ')!r}") from exc
+        if get("TELEGRAM_WEBHOOK_URL") and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", get("TELEGRAM_WEBHOOK_SECRET") or ""
+        ):
+            raise ConfigError(
+                "TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET: 1-256 characters A-Z a-z 0-9 _ -"
+            )
         synchronous = (get("SQLITE_SYNCHRONOUS") or "FULL").upper()
         if synchronous not in {"NORMAL", "FULL", "EXTRA"}:
             raise ConfigError("SQLITE_SYNCHRONOUS must be NORMAL, FULL or EXTRA")
@@ -117,6 +126,8 @@ class Config:
             telegram_base_url=get("TELEGRAM_BASE_URL"),
             telegram_webhook_url=get("TELEGRAM_WEBHOOK_URL"),
             telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
+            telegram_webhook_listen=get("TELEGRAM_WEBHOOK_LISTEN") or "127.0.0.1",
+            telegram_webhook_port=_int("TELEGRAM_WEBHOOK_PORT", get("TELEGRAM_WEBHOOK_PORT"), 8443),
             zalo_bot_token=get("ZALO_BOT_TOKEN"),
             zalo_base_url=get("ZALO_BASE_URL"),
             zalo_webhook_secret=get("ZALO_WEBHOOK_SECRET"),

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from dondoc.bot.app import CONSOLE, App
-from dondoc.bot.outbox_sender import OutboxSender
+from dondoc.bot.outbox_sender import Delivery, OutboxSender
 from dondoc.handlers.messages import Attachment, Incoming, Reply
 from dondoc.i18n import _, use_language
 
@@ -33,9 +33,9 @@ class ConsoleTransport:
     def chat_ids(self) -> list[str]:
         return [self.user]
 
-    async def send(self, chat_id: str, text: str) -> bool:
+    async def send(self, chat_id: str, text: str) -> Delivery:
         print(f"📬 {text}", file=self.out)
-        return True
+        return Delivery.SENT
 
     def handle(self, text: str, attachments: tuple[Attachment, ...] = ()) -> list[Reply]:
         incoming = Incoming(
@@ -57,7 +57,11 @@ class ConsoleTransport:
         asyncio.run(self.sender.drain())
         return replies
 
-    async def interact(self, read: Callable[[str], str] = input, stop: asyncio.Event | None = None) -> None:
+    async def interact(
+        self, read: Callable[[str], str] = input, stop: asyncio.Event | None = None, deliver: bool = True
+    ) -> None:
+        """Read lines until end of input; with `deliver`, print queued messages after each one (without it,
+        the caller's outbox sender does)."""
         with use_language(self.app.config.default_language):
             print(
                 _("Đôn Đốc console — you are “{user}”. Type /help for commands, Ctrl-D to leave.").format(
@@ -65,7 +69,8 @@ class ConsoleTransport:
                 ),
                 file=self.out,
             )
-        await self.sender.drain()
+        if deliver:
+            await self.sender.drain()
         while stop is None or not stop.is_set():
             try:
                 line = await asyncio.to_thread(read, "> ")
@@ -74,4 +79,5 @@ class ConsoleTransport:
                 return
             if line.strip():
                 await asyncio.to_thread(self.handle, line)
-                await self.sender.drain()
+                if deliver:
+                    await self.sender.drain()

@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import logging
+from enum import StrEnum
 from typing import Protocol
 
 from dondoc.bot.app import App
@@ -12,14 +13,20 @@ from dondoc.store.outbox import mark_sent, pending
 log = logging.getLogger(__name__)
 
 
+class Delivery(StrEnum):
+    SENT = "sent"
+    LATER = "later"  # a passing failure: the row stays pending
+    FAILED = "failed"  # it will never go through (blocked, unknown chat): the row is closed with the reason
+
+
 class Transport(Protocol):
     platform: str
 
     def chat_ids(self) -> list[str] | None:
         """The chats this transport delivers to now (None: every chat of its platform)."""
 
-    async def send(self, chat_id: str, text: str) -> bool:
-        """Deliver; False leaves the row for later."""
+    async def send(self, chat_id: str, text: str) -> Delivery:
+        """Deliver one queued message."""
 
 
 class OutboxSender:
@@ -34,9 +41,10 @@ class OutboxSender:
         for platform, transport in self.transports.items():
             rows = await asyncio.to_thread(self._pending, platform, transport.chat_ids())
             for row_id, chat_id, text in rows:
-                if await transport.send(chat_id, text):
-                    await asyncio.to_thread(self._mark, row_id)
-                    delivered += 1
+                outcome = await transport.send(chat_id, text)
+                if outcome != Delivery.LATER:
+                    await asyncio.to_thread(self._mark, row_id, outcome)
+                    delivered += outcome == Delivery.SENT
         return delivered
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -52,9 +60,11 @@ class OutboxSender:
         with self.app.sessions() as session:
             return [(r.id, r.chat_id, r.text) for r in pending(session, platform, chat_ids)]
 
-    def _mark(self, row_id: int) -> None:
+    def _mark(self, row_id: int, outcome: Delivery) -> None:
         with self.app.sessions() as session:
             row = session.get(Outbox, row_id)
             if row is not None and row.sent_at is None:
                 mark_sent(session, row, self.app.clock())
+                if outcome == Delivery.FAILED:
+                    row.last_error = "undeliverable"
                 session.commit()

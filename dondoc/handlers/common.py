@@ -23,7 +23,7 @@ def _ensure_person(ctx: Context) -> Person:
             agency=None,
             platform=incoming.platform,
             user_id=incoming.user_id,
-            chat_id=incoming.chat_id,
+            chat_id=incoming.address or incoming.chat_id,
             now=ctx.now,
         )
     return ctx.person

@@ -34,6 +34,7 @@ class Incoming:
     attachments: tuple[Attachment, ...] = ()
     language_hint: str | None = None
     update_id: str | None = None
+    address: str | None = None  # where to reach this person privately, if not `chat_id` (a group)
 
 
 @dataclass(frozen=True)

@@ -128,3 +128,26 @@ def reachable_link(session: Session, person_id: int) -> PlatformLink | None:
         .order_by(PlatformLink.id.desc())
         .limit(1)
     )
+
+
+def set_link_active(session: Session, platform: str, chat_id: str, active: bool) -> Person | None:
+    """Mark a person's link on a platform (un)reachable, e.g. when they block the bot; returns the person."""
+    link = session.scalar(
+        select(PlatformLink)
+        .where(PlatformLink.platform == platform, PlatformLink.chat_id == chat_id)
+        .limit(1)
+    )
+    if link is None or link.active == active:
+        return None
+    link.active = active
+    return link.person
+
+
+def links_on(session: Session, platform: str) -> list[PlatformLink]:
+    return list(
+        session.scalars(
+            select(PlatformLink)
+            .join(Person)
+            .where(PlatformLink.platform == platform, PlatformLink.active.is_(True), Person.active.is_(True))
+        )
+    )
