@@ -386,3 +386,70 @@ def test_tokens_never_reach_the_logs(tg, fake, caplog):
     run(scenario())
     assert fake.token not in caplog.text
     assert fake.token.split(":")[1] not in caplog.text
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_webhook_checks_the_secret_before_anything_is_parsed(tg, fake):
+    import httpx
+
+    port = free_port()
+    tg.config = replace(
+        tg.config,
+        telegram_webhook_url="https://bot.quangngai.example/tg/hook",
+        telegram_webhook_secret="s3cr3t-Token_x",
+        telegram_webhook_listen="127.0.0.1",
+        telegram_webhook_port=port,
+    )
+    chat = Chat(tg)
+    code = chat.invite("KHCN", "staff")
+    url = f"http://127.0.0.1:{port}/tg/hook"
+
+    async def scenario():
+        bot, _time = transport(tg)
+        await bot.start()
+        try:
+            assert fake.webhook["url"] == "https://bot.quangngai.example/tg/hook"
+            assert fake.webhook["secret_token"] == "s3cr3t-Token_x"
+            update = {
+                "update_id": 5001,
+                "message": {
+                    "message_id": 1,
+                    "date": 1,
+                    "text": f"/start {code}",
+                    "chat": {"id": OFFICER, "type": "private"},
+                    "from": {"id": OFFICER, "is_bot": False, "first_name": "Chuyên viên"},
+                    "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+                },
+            }
+            async with httpx.AsyncClient() as client:
+                wrong = await client.post(
+                    url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}
+                )
+                missing = await client.post(
+                    url, content=b"{not json", headers={"Content-Type": "application/json"}
+                )
+                assert (wrong.status_code, missing.status_code) == (403, 403)
+                right = await client.post(
+                    url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cr3t-Token_x"}
+                )
+                assert right.status_code == 200
+            await until(fake, lambda: fake.texts_to(OFFICER))
+        finally:
+            await bot.stop()
+
+    run(scenario())
+    assert len(fake.texts_to(OFFICER)) == 1  # only the request with the right secret was handled
+    with tg.sessions() as session:
+        assert (
+            session.scalar(
+                select(func.count()).select_from(PlatformLink).where(PlatformLink.platform == "telegram")
+            )
+            == 1
+        )

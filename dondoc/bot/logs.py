@@ -30,8 +30,16 @@ class RedactSecrets(logging.Filter):
 
 
 def secrets_of(config: Config) -> list[str]:
-    return [s for s in (config.telegram_bot_token, config.telegram_webhook_secret, config.zalo_bot_token,
-                        config.zalo_webhook_secret) if s]
+    return [
+        s
+        for s in (
+            config.telegram_bot_token,
+            config.telegram_webhook_secret,
+            config.zalo_bot_token,
+            config.zalo_webhook_secret,
+        )
+        if s
+    ]
 
 
 def configure_logging(config: Config, level: str) -> RedactSecrets:

@@ -11,6 +11,7 @@ from dondoc.store.models import Outbox
 from dondoc.store.outbox import mark_sent, pending
 
 log = logging.getLogger(__name__)
+BATCH = 100
 
 
 class Delivery(StrEnum):
@@ -36,15 +37,20 @@ class OutboxSender:
         self.interval = interval
 
     async def drain(self) -> int:
-        """Send what is pending now; returns how many rows were delivered."""
+        """Send everything pending now, batch by batch; returns how many rows were delivered."""
         delivered = 0
         for platform, transport in self.transports.items():
-            rows = await asyncio.to_thread(self._pending, platform, transport.chat_ids())
-            for row_id, chat_id, text in rows:
-                outcome = await transport.send(chat_id, text)
-                if outcome != Delivery.LATER:
-                    await asyncio.to_thread(self._mark, row_id, outcome)
-                    delivered += outcome == Delivery.SENT
+            while True:
+                rows = await asyncio.to_thread(self._pending, platform, transport.chat_ids())
+                settled = 0
+                for row_id, chat_id, text in rows:
+                    outcome = await transport.send(chat_id, text)
+                    if outcome != Delivery.LATER:
+                        await asyncio.to_thread(self._mark, row_id, outcome)
+                        delivered += outcome == Delivery.SENT
+                        settled += 1
+                if len(rows) < BATCH or settled == 0:
+                    break  # done, or only passing failures left: try again on the next round
         return delivered
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -58,7 +64,7 @@ class OutboxSender:
 
     def _pending(self, platform: str, chat_ids: list[str] | None) -> list[tuple[int, str, str]]:
         with self.app.sessions() as session:
-            return [(r.id, r.chat_id, r.text) for r in pending(session, platform, chat_ids)]
+            return [(r.id, r.chat_id, r.text) for r in pending(session, platform, chat_ids, limit=BATCH)]
 
     def _mark(self, row_id: int, outcome: Delivery) -> None:
         with self.app.sessions() as session:

@@ -38,7 +38,9 @@ class Bucket:
 
 @dataclass
 class RateLimiter:
-    per_second: float = 30.0
+    # A little under Telegram's figures: network jitter must not push a burst over their window.
+    per_second: float = 29.5
+    overall_burst: float = 25.0
     per_chat_second: float = 1.0
     chat_burst: float = 3.0
     group_per_minute: float = 20.0
@@ -49,7 +51,7 @@ class RateLimiter:
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
 
     def __post_init__(self) -> None:
-        self._overall = Bucket(self.per_second, self.per_second)
+        self._overall = Bucket(self.per_second, self.overall_burst)
 
     def _buckets(self, chat_id: str) -> list[Bucket]:
         bucket = self._chats.get(chat_id)
