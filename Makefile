@@ -23,6 +23,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_handlers.py
 	$(BIN)/python bench/bench_sweep.py
+	$(BIN)/python bench/bench_telegram.py
 
 catalogs: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -o dondoc/locales/messages.pot --no-location --sort-output .
