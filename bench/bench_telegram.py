@@ -10,7 +10,6 @@
 
 import asyncio
 import datetime as dt
-import json
 import sys
 import tempfile
 import time
@@ -20,12 +19,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 from telegram import Update
-from telegram.ext import Application, ContextTypes, MessageHandler, filters
-from telegram.request import BaseRequest, RequestData
+from telegram.ext import Application
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_handlers import TASKS, seed
+from bench.bench_handlers import TASKS, LocalRequest, echo_rate, seed
 from dondoc.bot.app import App
 from dondoc.bot.config import Config
 from dondoc.bot.outbox_sender import OutboxSender
@@ -36,43 +34,7 @@ from dondoc.store.outbox import enqueue
 from dondoc.store.people import add_person
 from tests.fake_telegram import FakeTelegram
 
-BOT = {"id": 1, "is_bot": True, "first_name": "Đôn Đốc", "username": "dondoc_bot"}
 USER = 4242
-
-
-class LocalRequest(BaseRequest):
-    async def initialize(self) -> None: ...
-
-    async def shutdown(self) -> None: ...
-
-    @property
-    def read_timeout(self) -> float | None:
-        return 5.0
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
-    ) -> tuple[int, bytes]:
-        name = url.rsplit("/", 1)[-1]
-        params = request_data.parameters if request_data else {}
-        result: Any = (
-            BOT
-            if name == "getMe"
-            else {
-                "message_id": 2,
-                "date": 0,
-                "chat": {"id": params.get("chat_id", 1), "type": "private"},
-                "from": BOT,
-                "text": "ok",
-            }
-        )
-        return 200, json.dumps({"ok": True, "result": result}).encode()
 
 
 def update(bot: Any, number: int, text: str) -> Update:
@@ -99,22 +61,6 @@ async def rate(application: Application, texts: list[str], start_id: int) -> flo
     for item in updates:
         await application.process_update(item)
     return len(updates) / (time.perf_counter() - began)
-
-
-async def echo_rate(n: int) -> float:
-    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await update.message.reply_text(update.message.text)
-
-    application = (
-        Application.builder()
-        .token("1:bench")
-        .request(LocalRequest())
-        .get_updates_request(LocalRequest())
-        .build()
-    )
-    application.add_handler(MessageHandler(filters.ALL, echo))
-    async with application:
-        return await rate(application, ["/nhiemvu"] * n, 1)
 
 
 async def bot_rates(app: App, n: int) -> tuple[float, float]:

@@ -3,6 +3,7 @@ enforces Telegram's rules (tests/fake_telegram.py). Nothing here sleeps: sends a
 clock, and the tests wait on the fake's condition variable for the bot's answers."""
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 from dataclasses import replace
@@ -70,6 +71,17 @@ def transport(app: App) -> tuple[TelegramTransport, VirtualTime]:
     ), time
 
 
+@contextlib.asynccontextmanager
+async def running(app: App):
+    """The Telegram transport polling the fake server for the length of the block."""
+    bot, _time = transport(app)
+    await bot.start()
+    try:
+        yield bot
+    finally:
+        await bot.stop()
+
+
 async def ask(fake: FakeTelegram, user: int, text: str, **fields) -> str:
     """Queue a message from `user` and wait for the bot's (first) answer to it."""
     before = len(fake.texts_to(fields.get("chat_id", user)))
@@ -84,9 +96,7 @@ def test_invite_join_guided_report_with_buttons_and_summary(tg, fake):
     chat.say("vanphong", "/giao KHCN | 31/3/2026 | Trình Kế hoạch năm 2026")
 
     async def scenario():
-        bot, _time = transport(tg)
-        await bot.start()
-        try:
+        async with running(tg):
             welcome = await ask(fake, HEAD, f"/start {code}")
             assert "Sở Khoa học và Công nghệ" in welcome
             await until(fake, lambda: len(fake.commands_for(HEAD, "vi")) > 3)
@@ -110,8 +120,6 @@ def test_invite_join_guided_report_with_buttons_and_summary(tg, fake):
             fake.callback(HEAD, "skip", message_id=skip["message_id"])
             await until(fake, lambda: "50%" in fake.texts_to(HEAD)[-1], within=3)
             assert len(fake.answered_callbacks) == 3  # every button press was answered
-        finally:
-            await bot.stop()
 
     run(scenario())
     with tg.sessions() as session:
@@ -128,15 +136,11 @@ def test_a_stale_or_foreign_button_is_answered_politely(tg, fake):
     code = chat.invite("KHCN", "staff")
 
     async def scenario():
-        bot, _time = transport(tg)
-        await bot.start()
-        try:
+        async with running(tg):
             await ask(fake, OFFICER, f"/start {code}")
             fake.callback(OFFICER, "task:99", message_id=1)
             await until(fake, lambda: fake.answered_callbacks and len(fake.texts_to(OFFICER)) >= 2)
             assert "/help" in fake.texts_to(OFFICER)[-1]
-        finally:
-            await bot.stop()
 
     run(scenario())
 
@@ -147,13 +151,9 @@ def test_html_is_escaped_and_long_replies_are_split(tg, fake):
     long_text = "\n".join(f"Dòng {i}: <b>không phải thẻ</b> & ký tự" for i in range(400))
 
     async def scenario():
-        bot, _time = transport(tg)
-        await bot.start()
-        try:
+        async with running(tg) as bot:
             await ask(fake, OFFICER, f"/start {code}")
             assert await bot.send(str(OFFICER), long_text) == Delivery.SENT
-        finally:
-            await bot.stop()
 
     run(scenario())
     pieces = fake.texts_to(OFFICER)[-3:]
@@ -176,9 +176,7 @@ def test_groups_answer_commands_replies_and_mentions_by_the_senders_role(tg, fak
     group = -100123
 
     async def scenario():
-        bot, _time = transport(tg)
-        await bot.start()
-        try:
+        async with running(tg):
             await ask(fake, OFFICER, f"/start {code}")
             fake.message(OFFICER, "Chào cả nhà, họp lúc 2 giờ", chat_id=group, chat_type="supergroup")
             fake.message(777, "/nhiemvu", chat_id=group, chat_type="supergroup")  # a stranger in the group
@@ -193,8 +191,6 @@ def test_groups_answer_commands_replies_and_mentions_by_the_senders_role(tg, fak
             )
             assert "Trình Kế hoạch năm 2026" in mention
             assert len(fake.texts_to(group)) == 3  # the chatter got no answer
-        finally:
-            await bot.stop()
 
     run(scenario())
     with tg.sessions() as session:  # the officer's private chat stays their address, not the group
@@ -209,17 +205,13 @@ def test_a_redelivered_update_is_handled_once(tg, fake):
     chat.say("vanphong", "/giao KHCN | 31/3/2026 | Trình Kế hoạch năm 2026")
 
     async def scenario():
-        bot, _time = transport(tg)
-        await bot.start()
-        try:
+        async with running(tg) as bot:
             await ask(fake, OFFICER, f"/start {code}")
             update = fake.message(OFFICER, "/baocao 1 30% Đã họp tổ soạn thảo")
             await until(fake, lambda: "30%" in fake.texts_to(OFFICER)[-1])
             await bot.application.process_update(
                 __import__("telegram").Update.de_json(update, bot.application.bot)
             )  # Telegram sends it again
-        finally:
-            await bot.stop()
 
     run(scenario())
     with tg.sessions() as session:
@@ -282,14 +274,10 @@ def test_blocked_person_is_marked_unreachable_and_the_office_is_told(tg, fake):
     code = chat.invite("KHCN", "staff")
 
     async def scenario():
-        bot, _time = transport(tg)
-        await bot.start()
-        try:
+        async with running(tg) as bot:
             await ask(fake, OFFICER, f"/start {code}")
             fake.block(OFFICER)
             assert await bot.send(str(OFFICER), "Nhắc việc") == Delivery.FAILED
-        finally:
-            await bot.stop()
 
     run(scenario())
     with tg.sessions() as session:
@@ -322,9 +310,7 @@ def test_a_nudge_arrives_on_the_right_day(tg, fake, clock):
     chat.say("vanphong", "/giao KHCN | 31/3/2026 | Trình Kế hoạch năm 2026")
 
     async def scenario():
-        bot, _time = transport(tg)
-        await bot.start()
-        try:
+        async with running(tg) as bot:
             await ask(fake, OFFICER, f"/start {code}")
             sender = OutboxSender(tg, [bot])
             await sender.drain()
@@ -335,8 +321,6 @@ def test_a_nudge_arrives_on_the_right_day(tg, fake, clock):
             assert await sender.drain() == 1
             assert len(fake.texts_to(OFFICER)) == before + 1
             assert "Thứ Ba, 31/3/2026" in fake.texts_to(OFFICER)[-1]
-        finally:
-            await bot.stop()
 
     run(scenario())
 
@@ -349,9 +333,7 @@ def test_documents_for_nhap_come_through(tg, fake):
     code = chat.invite("", "admin")
 
     async def scenario():
-        bot, _time = transport(tg)
-        await bot.start()
-        try:
+        async with running(tg):
             await ask(fake, OFFICE, f"/start {code}")
             document = fake.add_file(sample, "thong-bao.txt", "text/plain")
             preview = await ask(fake, OFFICE, "", document=document, caption="/nhap")
@@ -359,8 +341,6 @@ def test_documents_for_nhap_come_through(tg, fake):
             confirm = fake.sent_to(OFFICE)[-1]
             fake.callback(OFFICE, "import", message_id=confirm["message_id"])
             await until(fake, lambda: "#14" in fake.texts_to(OFFICE)[-1])
-        finally:
-            await bot.stop()
 
     run(scenario())
 
@@ -374,14 +354,10 @@ def test_tokens_never_reach_the_logs(tg, fake, caplog):
     code = chat.invite("KHCN", "staff")
 
     async def scenario():
-        bot, _time = transport(tg)
-        await bot.start()
-        try:
+        async with running(tg) as bot:
             await ask(fake, OFFICER, f"/start {code}")
             fake.forget_chat(31337)
             await bot.send("31337", "x")
-        finally:
-            await bot.stop()
 
     run(scenario())
     assert fake.token not in caplog.text
@@ -412,9 +388,7 @@ def test_webhook_checks_the_secret_before_anything_is_parsed(tg, fake):
     url = f"http://127.0.0.1:{port}/tg/hook"
 
     async def scenario():
-        bot, _time = transport(tg)
-        await bot.start()
-        try:
+        async with running(tg):
             assert fake.webhook["url"] == "https://bot.quangngai.example/tg/hook"
             assert fake.webhook["secret_token"] == "s3cr3t-Token_x"
             update = {
@@ -441,8 +415,6 @@ def test_webhook_checks_the_secret_before_anything_is_parsed(tg, fake):
                 )
                 assert right.status_code == 200
             await until(fake, lambda: fake.texts_to(OFFICER))
-        finally:
-            await bot.stop()
 
     run(scenario())
     assert len(fake.texts_to(OFFICER)) == 1  # only the request with the right secret was handled

@@ -259,13 +259,17 @@ def _insert_log(session: Session, item: Owed, now: dt.datetime) -> int | None:
     return session.scalar(statement)
 
 
+def _last_sweep_day(session: Session, tz: ZoneInfo) -> dt.date | None:
+    """The day of the last completed sweep: a restart catches up from there, never from further back."""
+    state = session.get(SweepState, SWEEP)
+    return state.last_run_at.astimezone(tz).date() if state else None
+
+
 def run_sweep(
     session: Session, now: dt.datetime, tz: ZoneInfo, calendar: WorkCalendar, policy: NudgePolicy
 ) -> list[Message]:
     """Log and queue every nudge owed now, in the caller's transaction; returns what was queued."""
-    state = session.get(SweepState, SWEEP)
-    since = state.last_run_at.astimezone(tz).date() if state else None
-    owed = owed_nudges(session, now, tz, calendar, policy, since, History(session))
+    owed = owed_nudges(session, now, tz, calendar, policy, _last_sweep_day(session, tz), History(session))
     today = now.astimezone(tz).date()
     # Claimed in key order, so two processes sweeping at once wait for each other instead of deadlocking.
     claimed = [
@@ -287,9 +291,7 @@ def preview(
     session: Session, at: dt.datetime, tz: ZoneInfo, calendar: WorkCalendar, policy: NudgePolicy
 ) -> list[Message]:
     """What a sweep at `at` would send, given what was sent; writes nothing."""
-    state = session.get(SweepState, SWEEP)
-    since = state.last_run_at.astimezone(tz).date() if state else None
-    owed = owed_nudges(session, at, tz, calendar, policy, since, History(session))
+    owed = owed_nudges(session, at, tz, calendar, policy, _last_sweep_day(session, tz), History(session))
     return compose(session, owed, at.astimezone(tz).date(), tz)
 
 
