@@ -22,6 +22,8 @@ EXPECTED = {
     "tonghop": {"admin", "leader"},
     "quahan": {"admin", "leader"},
     "nhap": {"admin"},
+    "lienket": {"admin", "leader", "head", "staff"},
+    "kenh": {"admin", "leader", "head", "staff"},
     "bidanh": {"admin"},
 }
 USERS = {"admin": "vanphong", "leader": "pct", "head": "gd-khcn", "staff": "cv-khcn", "guest": "stranger"}

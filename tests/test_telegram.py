@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 
 from dondoc.bot.app import App
 from dondoc.bot.outbox_sender import Delivery, OutboxSender
+from dondoc.bot.plaintext import split_text
 from dondoc.bot.ratelimit import RateLimiter
-from dondoc.bot.telegram import TelegramTransport, split_text
+from dondoc.bot.telegram import TelegramTransport
 from dondoc.store.models import Outbox, PlatformLink, Report, Role
 from dondoc.store.outbox import enqueue
 from dondoc.store.people import add_person
@@ -164,9 +165,9 @@ def test_html_is_escaped_and_long_replies_are_split(tg, fake):
 
 def test_split_text_keeps_lines_whole():
     text = "\n".join("x" * 1000 for _ in range(9))
-    pieces = split_text(text)
+    pieces = split_text(text, 4096)
     assert [len(p) for p in pieces] == [4003, 4003, 1000]
-    assert split_text("a" * 5000) == ["a" * 4096, "a" * 904]
+    assert split_text("a" * 5000, 4096) == ["a" * 4096, "a" * 904]
 
 
 def test_groups_answer_commands_replies_and_mentions_by_the_senders_role(tg, fake):

@@ -38,6 +38,7 @@ class App:
             invite_ttl=dt.timedelta(days=config.invite_ttl_days),
             bot_username=config.telegram_bot_username,
             clock=clock,
+            linking_allowed=config.allow_linking,
         )
 
     def bootstrap(self) -> list[str]:

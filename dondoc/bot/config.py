@@ -73,6 +73,11 @@ class Config:
     zalo_bot_token: str | None = field(default=None, repr=False)
     zalo_base_url: str | None = None
     zalo_webhook_secret: str | None = field(default=None, repr=False)
+    zalo_webhook_url: str | None = None
+    zalo_webhook_listen: str = "127.0.0.1"
+    zalo_webhook_port: int = 8444
+    zalo_messages_per_second: float = 5.0
+    allow_linking: bool = True
     sqlite_synchronous: str = "FULL"
     log_level: str = "INFO"
     nudge_hour: int = 8
@@ -112,6 +117,9 @@ class Config:
             raise ConfigError(
                 "TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET: 1-256 characters A-Z a-z 0-9 _ -"
             )
+        zalo_secret = get("ZALO_WEBHOOK_SECRET")
+        if zalo_secret and not (8 <= len(zalo_secret) <= 256 and get("ZALO_WEBHOOK_URL")):
+            raise ConfigError("ZALO_WEBHOOK_SECRET needs 8-256 characters and a ZALO_WEBHOOK_URL")
         synchronous = (get("SQLITE_SYNCHRONOUS") or "FULL").upper()
         if synchronous not in {"NORMAL", "FULL", "EXTRA"}:
             raise ConfigError("SQLITE_SYNCHRONOUS must be NORMAL, FULL or EXTRA")
@@ -131,6 +139,11 @@ class Config:
             zalo_bot_token=get("ZALO_BOT_TOKEN"),
             zalo_base_url=get("ZALO_BASE_URL"),
             zalo_webhook_secret=get("ZALO_WEBHOOK_SECRET"),
+            zalo_webhook_url=get("ZALO_WEBHOOK_URL"),
+            zalo_webhook_listen=get("ZALO_WEBHOOK_LISTEN") or "127.0.0.1",
+            zalo_webhook_port=_int("ZALO_WEBHOOK_PORT", get("ZALO_WEBHOOK_PORT"), 8444),
+            zalo_messages_per_second=_int("ZALO_MESSAGES_PER_SECOND", get("ZALO_MESSAGES_PER_SECOND"), 5),
+            allow_linking=_bool(get("ALLOW_LINKING"), True),
             sqlite_synchronous=synchronous,
             log_level=(get("LOG_LEVEL") or "INFO").upper(),
             nudge_hour=_int("NUDGE_HOUR", get("NUDGE_HOUR"), 8),

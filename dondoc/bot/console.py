@@ -7,16 +7,9 @@ from typing import TextIO
 
 from dondoc.bot.app import CONSOLE, App
 from dondoc.bot.outbox_sender import Delivery, OutboxSender
+from dondoc.bot.plaintext import render
 from dondoc.handlers.messages import Attachment, Incoming, Reply
 from dondoc.i18n import _, use_language
-
-
-def render(reply: Reply) -> str:
-    """Plain text; choices become numbered lines that the person answers with the number."""
-    lines = [reply.text]
-    lines += [f"  {i}. {choice.label}" for i, choice in enumerate(reply.choices, start=1)]
-    lines += [f"  📎 {a.filename}" for a in reply.attachments]
-    return "\n".join(lines)
 
 
 class ConsoleTransport:

@@ -33,6 +33,13 @@ async def run_bot(app: App, console_user: str, interactive: bool | None = None) 
         telegram = TelegramTransport(app)
         await telegram.start()
         transports.append(telegram)
+    zalo = None
+    if app.config.zalo_bot_token:
+        from dondoc.bot.zalo import ZaloTransport
+
+        zalo = ZaloTransport(app)
+        await zalo.start()
+        transports.append(zalo)
     if interactive is None:
         interactive = not transports or sys.stdin.isatty()
     console = ConsoleTransport(app, console_user) if interactive else None
@@ -51,4 +58,6 @@ async def run_bot(app: App, console_user: str, interactive: bool | None = None) 
         stop_scheduler(scheduler)
         if telegram is not None:
             await telegram.stop()
+        if zalo is not None:
+            await zalo.stop()
         log.info("stopped")

@@ -36,14 +36,15 @@ from telegram.request import BaseRequest
 
 from dondoc.bot.app import App
 from dondoc.bot.outbox_sender import Delivery
+from dondoc.bot.plaintext import split_text
 from dondoc.bot.ratelimit import RateLimiter
+from dondoc.bot.reachability import mark_reachable
 from dondoc.handlers.messages import Attachment, Incoming, Reply
 from dondoc.handlers.registry import Command
 from dondoc.i18n import LANGUAGES, _, use_language
 from dondoc.notices.reader import MAX_BYTES
 from dondoc.store.models import Role
-from dondoc.store.outbox import enqueue
-from dondoc.store.people import links_on, people_with_role, set_link_active
+from dondoc.store.people import links_on
 
 log = logging.getLogger(__name__)
 # python-telegram-bot 22 warns on every 429 unless time periods are timedeltas, which we handle anyway.
@@ -52,28 +53,6 @@ PLATFORM = "telegram"
 MAX_TEXT = MessageLimit.MAX_TEXT_LENGTH  # 4096
 MAX_CALLBACK_BYTES = 64
 SEND_ATTEMPTS = 4
-
-
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Pieces of at most `limit` characters, cut at line boundaries where possible."""
-    pieces: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            pieces.append(current)
-            current = line
-        else:
-            current = candidate
-    if current or not pieces:
-        pieces.append(current)
-    return [p for p in pieces if p.strip()] or ["…"]
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -234,7 +213,7 @@ class TelegramTransport:
         # The dispatcher commits everything the message changed before it returns the replies.
         replies = await asyncio.to_thread(self.app.dispatcher.handle, incoming)
         for reply in replies:
-            pieces = split_text(reply.text)
+            pieces = split_text(reply.text, MAX_TEXT)
             for index, piece in enumerate(pieces):
                 markup = keyboard(reply) if index == len(pieces) - 1 else None
                 await self._deliver(incoming.chat_id, piece, markup)
@@ -262,7 +241,7 @@ class TelegramTransport:
 
     async def send(self, chat_id: str, text: str) -> Delivery:
         """One outbox row, possibly in several pieces."""
-        for piece in split_text(text):
+        for piece in split_text(text, MAX_TEXT):
             outcome = await self._deliver(chat_id, piece, None)
             if outcome != Delivery.SENT:
                 return outcome
@@ -304,24 +283,7 @@ class TelegramTransport:
         return Delivery.LATER
 
     def _mark_reachable(self, chat_id: str, reachable: bool) -> None:
-        """A person who blocked the bot is marked unreachable and the office is told; unblocking undoes it."""
-        with self.app.sessions() as session:
-            person = set_link_active(session, PLATFORM, chat_id, reachable)
-            if person is not None and not reachable:
-                now = self.app.clock()
-                for admin in people_with_role(session, Role.ADMIN):
-                    with use_language(admin.language):
-                        enqueue(
-                            session,
-                            admin,
-                            _(
-                                "⚠️ {name} ({agency}) has blocked the bot on Telegram and no "
-                                "longer receives messages there."
-                            ).format(name=person.name, agency=person.agency.name if person.agency else "—"),
-                            now,
-                            kind="alert",
-                        )
-            session.commit()
+        mark_reachable(self.app, PLATFORM, chat_id, reachable)
 
     # Command menus ---------------------------------------------------------------------------
 

@@ -1,13 +1,24 @@
 """Commands for everyone: /start CODE, /help, /ngonngu."""
 
+import datetime as dt
+
+from sqlalchemy import update
+
 from dondoc.handlers import access
 from dondoc.handlers.messages import Context, Refusal, Reply
 from dondoc.handlers.registry import Router
 from dondoc.handlers.render import role_label
 from dondoc.i18n import LANGUAGES, N_, _, normalise_language, use_language
 from dondoc.store import audit
-from dondoc.store.models import Person, Role
-from dondoc.store.people import add_person, claim_invite, find_invite
+from dondoc.store.models import Invite, Person, PlatformLink, Role
+from dondoc.store.people import (
+    add_person,
+    claim_invite,
+    create_invite,
+    find_invite,
+    link_platform,
+    platforms_of,
+)
 
 router = Router()
 
@@ -78,6 +89,8 @@ def start(ctx: Context, args: str) -> list[Reply]:
         )
     if invite.expires_at <= ctx.now:
         raise Refusal(_("This invite code has expired. Ask the office for a new one."))
+    if invite.person_id is not None:
+        return _link_here(ctx, invite)
     person = _ensure_person(ctx)
     if not claim_invite(ctx.session, invite, person, ctx.now):
         raise Refusal(
@@ -102,6 +115,104 @@ def start(ctx: Context, args: str) -> list[Reply]:
             + _help_lines(ctx)
         )
     ]
+
+
+def _link_here(ctx: Context, invite: Invite) -> list[Reply]:
+    """A link code: this messenger account becomes another way to reach an existing person."""
+    target = ctx.session.get(Person, invite.person_id)
+    if target is None or not target.active or not ctx.linking_allowed:
+        raise Refusal(_("This code cannot link accounts now. Ask the office."))
+    if not claim_invite(ctx.session, invite, target, ctx.now):
+        raise Refusal(
+            _("This invite code has already been used. Each code works once; ask the office for a new one.")
+        )
+    incoming = ctx.incoming
+    if ctx.person is not None:  # a guest record made by /ngonngu: its account moves to the person
+        ctx.session.execute(
+            update(PlatformLink).where(PlatformLink.person_id == ctx.person.id).values(person_id=target.id)
+        )
+        ctx.person.active = False
+    else:
+        link_platform(
+            ctx.session,
+            target,
+            incoming.platform,
+            incoming.user_id,
+            incoming.address or incoming.chat_id,
+            ctx.now,
+        )
+    ctx.person = target
+    audit.record(
+        ctx.session, target, "link", ctx.now, subject=f"invite:{invite.id}", platform=incoming.platform
+    )
+    return [
+        Reply(
+            _("Linked. You are {who} here too; choose where messages reach you with /kenh.").format(
+                who=who_am_i(ctx)
+            )
+        )
+    ]
+
+
+@router.command(
+    "lienket",
+    roles=access.PEOPLE,
+    summary=N_("use the bot on another messenger too"),
+    syntax=N_("/lienket"),
+    aliases=("link",),
+)
+def link_code(ctx: Context, args: str) -> list[Reply]:
+    assert ctx.person is not None
+    if not ctx.linking_allowed:
+        raise Refusal(_("The office has not allowed linking accounts. Ask the office."))
+    code = create_invite(
+        ctx.session,
+        role=ctx.person.role,
+        agency=ctx.person.agency,
+        created_by=ctx.person,
+        now=ctx.now,
+        ttl=min(ctx.invite_ttl, dt.timedelta(days=1)),
+        for_person=ctx.person,
+    )
+    return [
+        Reply(
+            _(
+                "Your link code: {code}. On the other messenger (Telegram or Zalo) send the bot: "
+                "/start {code} — within 24 hours; it works once."
+            ).format(code=code.code)
+        )
+    ]
+
+
+@router.command(
+    "kenh",
+    roles=access.PEOPLE,
+    summary=N_("choose the messenger that reminders come to"),
+    syntax=N_("/kenh telegram|zalo"),
+    aliases=("channel",),
+)
+def channel(ctx: Context, args: str) -> list[Reply]:
+    assert ctx.person is not None
+    linked = platforms_of(ctx.session, ctx.person.id)
+    wanted = args.strip().lower()
+    if not wanted:
+        current = ctx.person.preferred_platform or _("the one you used last")
+        return [
+            Reply(
+                _(
+                    "Linked messengers: {linked}. Reminders come to: {current}. Change with /kenh zalo or "
+                    "/kenh telegram."
+                ).format(linked=", ".join(linked), current=current)
+            )
+        ]
+    if wanted not in linked:
+        raise Refusal(
+            _("You are not linked on {name}. Send /lienket here, then /start CODE on {name}.").format(
+                name=wanted[:20]
+            )
+        )
+    ctx.person.preferred_platform = wanted
+    return [Reply(_("Reminders will come to you on {name}.").format(name=wanted))]
 
 
 def _help_lines(ctx: Context) -> str:

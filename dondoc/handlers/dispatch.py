@@ -44,6 +44,7 @@ class Dispatcher:
         invite_ttl: dt.timedelta = dt.timedelta(days=7),
         bot_username: str | None = None,
         clock: Clock = utc_now,
+        linking_allowed: bool = True,
     ) -> None:
         self.sessions = sessions
         self.registry = registry
@@ -52,6 +53,7 @@ class Dispatcher:
         self.invite_ttl = invite_ttl
         self.bot_username = bot_username
         self.clock = clock
+        self.linking_allowed = linking_allowed
 
     def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one message. Everything it changed is committed before the replies are returned."""
@@ -79,6 +81,7 @@ class Dispatcher:
                     self.invite_ttl,
                     self.bot_username,
                     conversation=conversation,
+                    linking_allowed=self.linking_allowed,
                 )
                 try:
                     replies = self._route(ctx)
@@ -105,6 +108,10 @@ class Dispatcher:
 
     def _route(self, ctx: Context) -> list[Reply]:
         text = ctx.incoming.text.strip()
+        if ctx.incoming.unsupported:
+            raise Refusal(
+                _("I can only read text here. Please type your report or a command; /help lists them.")
+            )
         if len(text) > MAX_INCOMING:
             raise Refusal(
                 _(

@@ -35,6 +35,7 @@ class Incoming:
     language_hint: str | None = None
     update_id: str | None = None
     address: str | None = None  # where to reach this person privately, if not `chat_id` (a group)
+    unsupported: bool = False  # a picture, sticker or voice message on a text-only transport
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class Context:
     registry: "Registry"
     invite_ttl: dt.timedelta = dt.timedelta(days=7)
     bot_username: str | None = None
+    linking_allowed: bool = True
     conversation: Conversation | None = None  # loaded with the person, kept current by `conversation`
 
     @property

@@ -116,6 +116,7 @@ class Person(Base):
     role: Mapped[Role] = mapped_column(_enum(Role, "role"), default=Role.GUEST)
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
     language: Mapped[str | None] = mapped_column(String(8))
+    preferred_platform: Mapped[str | None] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
@@ -152,6 +153,8 @@ class Invite(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    # Set for a link code: the code adds the messenger it is used from to this existing person.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
 
     agency: Mapped[Agency | None] = relationship()
 

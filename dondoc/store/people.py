@@ -74,6 +74,7 @@ def create_invite(
     created_by: Person | None,
     now: dt.datetime,
     ttl: dt.timedelta,
+    for_person: Person | None = None,
 ) -> Invite:
     invite = Invite(
         code="".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH)),
@@ -82,6 +83,7 @@ def create_invite(
         created_by_id=created_by.id if created_by else None,
         created_at=now,
         expires_at=now + ttl,
+        person_id=for_person.id if for_person else None,
     )
     session.add(invite)
     session.flush()
@@ -121,12 +123,41 @@ def people_with_role(session: Session, role: Role) -> list[Person]:
 
 
 def reachable_link(session: Session, person_id: int) -> PlatformLink | None:
-    """The link a message to this person goes through: the newest active one."""
+    """The link a message to this person goes through: on their preferred messenger if they chose one
+    and it is reachable, else their newest reachable link."""
+    preferred = select(Person.preferred_platform).where(Person.id == person_id).scalar_subquery()
     return session.scalar(
         select(PlatformLink)
         .where(PlatformLink.person_id == person_id, PlatformLink.active.is_(True))
-        .order_by(PlatformLink.id.desc())
+        .order_by((PlatformLink.platform == func.coalesce(preferred, "")).desc(), PlatformLink.id.desc())
         .limit(1)
+    )
+
+
+def link_platform(
+    session: Session, person: Person, platform: str, user_id: str, chat_id: str, now: dt.datetime
+) -> None:
+    """Add a messenger account to an existing person (from a link code)."""
+    session.add(
+        PlatformLink(
+            person_id=person.id,
+            platform=platform,
+            platform_user_id=user_id,
+            chat_id=chat_id,
+            active=True,
+            created_at=now,
+        )
+    )
+    session.flush()
+
+
+def platforms_of(session: Session, person_id: int) -> list[str]:
+    return list(
+        session.scalars(
+            select(PlatformLink.platform)
+            .where(PlatformLink.person_id == person_id, PlatformLink.active.is_(True))
+            .distinct()
+        )
     )
 
 
