@@ -48,12 +48,7 @@ def fake():
 
 @pytest.fixture
 def tg(app: App, fake: FakeTelegram) -> App:
-    app.config = replace(
-        app.config,
-        telegram_bot_token=fake.token,
-        telegram_base_url=fake.base_url,
-        telegram_bot_username=fake.bot_username,
-    )
+    app.config = replace(app.config, telegram_bot_token=fake.token, telegram_base_url=fake.base_url)
     return app
 
 
@@ -100,6 +95,7 @@ def test_invite_join_guided_report_with_buttons_and_summary(tg, fake):
         async with running(tg):
             welcome = await ask(fake, HEAD, f"/start {code}")
             assert "Sở Khoa học và Công nghệ" in welcome
+            assert "https://t.me/dondoc_test_bot?start=" in Chat(tg).say("vanphong", "/moi STC staff")
             await until(fake, lambda: len(fake.commands_for(HEAD, "vi")) > 3)
             menu = fake.commands_for(HEAD, "vi")
             assert "baocao" in [c["command"] for c in menu] and "moi" not in [c["command"] for c in menu]

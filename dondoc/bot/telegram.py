@@ -101,6 +101,8 @@ class TelegramTransport:
         config = self.app.config
         await self.application.initialize()
         self.username = self.application.bot.username
+        if not self.app.dispatcher.bot_username:  # invites now print t.me/<bot>?start=CODE deep links
+            self.app.dispatcher.bot_username = self.username
         await self.application.start()
         await self.set_menus()
         updater = self.application.updater
