@@ -19,25 +19,10 @@ from dondoc.bot.telegram import TelegramTransport
 from dondoc.store.models import Outbox, PlatformLink, Report, Role
 from dondoc.store.outbox import enqueue
 from dondoc.store.people import add_person
-from tests.conftest import TZ, Chat
+from tests.conftest import TZ, Chat, VirtualTime, free_port
 from tests.fake_telegram import FakeTelegram
 
 HEAD, OFFICER, OFFICE = 501, 502, 600
-
-
-class VirtualTime:
-    """A clock that sleeping advances; records how long the code under test chose to wait."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.waits: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        self.now += seconds
 
 
 @pytest.fixture
@@ -359,14 +344,6 @@ def test_tokens_never_reach_the_logs(tg, fake, caplog):
     run(scenario())
     assert fake.token not in caplog.text
     assert fake.token.split(":")[1] not in caplog.text
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_webhook_checks_the_secret_before_anything_is_parsed(tg, fake):

@@ -4,7 +4,6 @@ documented contract (tests/fake_zalo.py): polling and webhook, numbered choices,
 import asyncio
 import contextlib
 import logging
-import socket
 from dataclasses import replace
 
 import httpx
@@ -16,23 +15,10 @@ from dondoc.bot.outbox_sender import Delivery, OutboxSender
 from dondoc.bot.ratelimit import RateLimiter
 from dondoc.bot.zalo import ZaloTransport
 from dondoc.store.models import Outbox, PlatformLink, Report
-from tests.conftest import TZ, Chat
+from tests.conftest import TZ, Chat, VirtualTime, free_port
 from tests.fake_zalo import FakeZalo, new_id, webhook_body
 
 HEAD, OFFICER = new_id(), new_id()
-
-
-class VirtualTime:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.waits: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        self.now += seconds
 
 
 @pytest.fixture
@@ -134,12 +120,6 @@ def test_the_same_message_delivered_twice_is_handled_once(zl, fake):
     asyncio.run(scenario())
     with zl.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Report)) == 1
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_webhook_refuses_a_wrong_secret_and_handles_both_body_shapes(zl, fake):

@@ -52,17 +52,7 @@ def add_person(
     )
     session.add(person)
     session.flush()
-    session.add(
-        PlatformLink(
-            person_id=person.id,
-            platform=platform,
-            platform_user_id=user_id,
-            chat_id=chat_id,
-            active=True,
-            created_at=now,
-        )
-    )
-    session.flush()
+    link_platform(session, person, platform, user_id, chat_id, now)
     return person
 
 
@@ -137,7 +127,7 @@ def reachable_link(session: Session, person_id: int) -> PlatformLink | None:
 def link_platform(
     session: Session, person: Person, platform: str, user_id: str, chat_id: str, now: dt.datetime
 ) -> None:
-    """Add a messenger account to an existing person (from a link code)."""
+    """Add a messenger account to a person (their first, or another one from a link code)."""
     session.add(
         PlatformLink(
             person_id=person.id,
