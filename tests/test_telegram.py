@@ -399,3 +399,27 @@ def test_webhook_checks_the_secret_before_anything_is_parsed(tg, fake):
             )
             == 1
         )
+
+
+def test_a_completion_with_an_attached_file_keeps_the_file(tg, fake):
+    from dondoc.store.models import StoredFile
+
+    chat = Chat(tg)
+    code = chat.invite("KHCN", "head")
+    chat.say("vanphong", "/giao KHCN | 31/3/2026 | Trình Kế hoạch năm 2026")
+    pdf = b"%PDF-1.7 Ke hoach so 45/KH-UBND"
+
+    async def scenario():
+        async with running(tg):
+            await ask(fake, HEAD, f"/start {code}")
+            document = fake.add_file(pdf, "ke-hoach-45.pdf", "application/pdf")
+            answer = await ask(fake, HEAD, "", document=document, caption="/hoanthanh 1 Đã ban hành Kế hoạch")
+            assert "✅" in answer
+
+    run(scenario())
+    with tg.sessions() as session:
+        report = session.scalar(select(Report))
+        stored = session.scalar(select(StoredFile))
+        assert report.kind.value == "completion" and stored.content == pdf
+        assert f"ke-hoach-45.pdf (#{stored.id})" in report.evidence
+    assert "ke-hoach-45.pdf" in chat.say("vanphong", "/xem 1")

@@ -185,7 +185,7 @@ class TelegramTransport:
         if document is None:
             return ()
         if document.file_size and document.file_size > MAX_BYTES:
-            return (Attachment(document.file_name or "file", b"", mime_type=document.mime_type),)
+            return (Attachment(document.file_name or "file", None, mime_type=document.mime_type),)
         file = await document.get_file()
         content = bytes(await file.download_as_bytearray())
         return (Attachment(document.file_name or "file", content, mime_type=document.mime_type),)

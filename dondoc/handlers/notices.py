@@ -87,11 +87,12 @@ def describe_notice(parsed: ParsedNotice) -> str:
 
 def _source_text(ctx: Context, args: str) -> str | None:
     for attachment in ctx.incoming.attachments:
-        if attachment.content is not None:
-            try:
-                return read_notice(attachment.content, attachment.filename)
-            except NoticeReadError as error:
-                raise Refusal(read_problem_message(error.problem)) from error
+        if attachment.content is None:  # the messenger had it but it was too large to fetch
+            raise Refusal(read_problem_message(ReadProblem.TOO_LARGE))
+        try:
+            return read_notice(attachment.content, attachment.filename)
+        except NoticeReadError as error:
+            raise Refusal(read_problem_message(error.problem)) from error
     return nfc(args) if args.strip() else None
 
 

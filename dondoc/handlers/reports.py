@@ -10,6 +10,7 @@ from dondoc.handlers.registry import Router
 from dondoc.handlers.render import deadline_phrase
 from dondoc.i18n import N_, _, format_date, format_percent_value, use_language
 from dondoc.store import audit
+from dondoc.store.files import MAX_FILE_BYTES, store_file
 from dondoc.store.models import AgencyRole, ReportKind, Role, Task, TaskStatus
 from dondoc.store.outbox import enqueue
 from dondoc.store.people import people_of_agencies, people_with_role
@@ -31,7 +32,19 @@ def names_concrete_product(text: str, has_attachment: bool) -> bool:
 
 
 def _attachment_evidence(ctx: Context) -> str | None:
-    names = [a.filename for a in ctx.incoming.attachments]
+    """Attached files are stored; the report names them (and the stored copy's number)."""
+    names = []
+    for attachment in ctx.incoming.attachments:
+        if not attachment.content or len(attachment.content) > MAX_FILE_BYTES:
+            raise Refusal(
+                _(
+                    "The file “{name}” could not be received (files up to 10 MB). Send a link to it instead."
+                ).format(name=attachment.filename[:80])
+            )
+        stored = store_file(
+            ctx.session, attachment.content, attachment.filename, attachment.mime_type, ctx.now
+        )
+        names.append(f"{attachment.filename} (#{stored.id})")
     return ("📎 " + ", ".join(names)) if names else None
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -239,6 +240,20 @@ class Report(Base):
     agency: Mapped[Agency] = relationship()
 
 
+class StoredFile(Base):
+    """A file someone sent as evidence, kept in the database (same content, one row)."""
+
+    __tablename__ = "stored_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    mime_type: Mapped[str | None] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
 class ExtensionRequest(Base):
     __tablename__ = "extension_request"
 
@@ -379,6 +394,7 @@ __all__ = [
     "Report",
     "ReportKind",
     "Role",
+    "StoredFile",
     "SweepState",
     "Task",
     "TaskAgency",
