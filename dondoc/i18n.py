@@ -18,7 +18,7 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_percent
 
 from dondoc import PACKAGE_DIR
 
@@ -108,7 +108,3 @@ def format_percent_value(percent: int) -> str:
 @lru_cache(maxsize=512)
 def _format_percent(percent: int, language: str) -> str:
     return format_percent(percent / 100, locale=language)
-
-
-def format_number(value: float) -> str:
-    return format_decimal(value, locale=_language.get())

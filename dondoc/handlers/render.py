@@ -19,10 +19,6 @@ STATUS_LABELS: dict[TaskStatus, str] = {
     TaskStatus.DONE: N_("done"),
     TaskStatus.CANCELLED: N_("cancelled"),
 }
-PART_LABELS: dict[AgencyRole, str] = {
-    AgencyRole.LEAD: N_("lead"),
-    AgencyRole.COOP: N_("cooperating"),
-}
 
 
 def role_label(role: Role) -> str:

@@ -59,17 +59,6 @@ def first_late_day(deadline: dt.date, calendar: WorkCalendar) -> dt.date:
     return calendar.after(deadline)
 
 
-def late_step_on(deadline: dt.date, day: dt.date, calendar: WorkCalendar, policy: NudgePolicy) -> Step | None:
-    """The late step sent on `day`: the first working day after, then every `late_every` working days."""
-    first = first_late_day(deadline, calendar)
-    if day < first or not calendar.is_working_day(day):
-        return None
-    steps = calendar.working_days_between(first, day)
-    if steps % policy.late_every:
-        return None
-    return Step(f"late{steps // policy.late_every + 1}", day, (day - deadline).days >= policy.escalate_after)
-
-
 def latest_step(deadline: dt.date, day: dt.date, calendar: WorkCalendar, policy: NudgePolicy) -> Step | None:
     """The newest step due on or before `day` (what a bot that was down is still owed)."""
     first = first_late_day(deadline, calendar)
@@ -79,11 +68,3 @@ def latest_step(deadline: dt.date, day: dt.date, calendar: WorkCalendar, policy:
         return Step(f"late{rounds + 1}", send_on, (send_on - deadline).days >= policy.escalate_after)
     due = [s for s in before_steps(deadline, calendar, policy) if s.send_on <= day]
     return due[-1] if due else None
-
-
-def steps_on(deadline: dt.date, day: dt.date, calendar: WorkCalendar, policy: NudgePolicy) -> Step | None:
-    """The step sent exactly on `day`, if any."""
-    late = late_step_on(deadline, day, calendar, policy)
-    if late is not None:
-        return late
-    return next((s for s in before_steps(deadline, calendar, policy) if s.send_on == day), None)
