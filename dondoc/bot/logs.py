@@ -50,4 +50,6 @@ def configure_logging(config: Config, level: str) -> RedactSecrets:
     # httpx logs every request URL at INFO, and Telegram's URLs hold the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # A line for every five-minute sweep would bury what matters (and the console's conversation).
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     return redact
