@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import Protocol
 
@@ -28,6 +29,15 @@ class Transport(Protocol):
 
     async def send(self, chat_id: str, text: str) -> Delivery:
         """Deliver one queued message."""
+
+
+async def send_in_pieces(deliver: Callable[[str], Awaitable[Delivery]], pieces: list[str]) -> Delivery:
+    """Send a long text piece by piece; stop at the first piece that did not go out."""
+    for piece in pieces:
+        outcome = await deliver(piece)
+        if outcome != Delivery.SENT:
+            return outcome
+    return Delivery.SENT
 
 
 class OutboxSender:

@@ -35,7 +35,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from dondoc.bot.app import App
-from dondoc.bot.outbox_sender import Delivery
+from dondoc.bot.outbox_sender import Delivery, send_in_pieces
 from dondoc.bot.plaintext import split_text
 from dondoc.bot.ratelimit import RateLimiter
 from dondoc.bot.reachability import mark_reachable
@@ -243,11 +243,9 @@ class TelegramTransport:
 
     async def send(self, chat_id: str, text: str) -> Delivery:
         """One outbox row, possibly in several pieces."""
-        for piece in split_text(text, MAX_TEXT):
-            outcome = await self._deliver(chat_id, piece, None)
-            if outcome != Delivery.SENT:
-                return outcome
-        return Delivery.SENT
+        return await send_in_pieces(
+            lambda piece: self._deliver(chat_id, piece, None), split_text(text, MAX_TEXT)
+        )
 
     async def _deliver(self, chat_id: str, text: str, markup: InlineKeyboardMarkup | None) -> Delivery:
         """Send with pacing; wait out 429s, back off on network errors, give up on blocked chats."""

@@ -20,7 +20,7 @@ import tornado.httpserver
 import tornado.web
 
 from dondoc.bot.app import App
-from dondoc.bot.outbox_sender import Delivery
+from dondoc.bot.outbox_sender import Delivery, send_in_pieces
 from dondoc.bot.plaintext import render, split_text
 from dondoc.bot.ratelimit import RateLimiter
 from dondoc.bot.reachability import mark_reachable
@@ -268,11 +268,7 @@ class ZaloTransport:
         return None
 
     async def send(self, chat_id: str, text: str) -> Delivery:
-        for piece in split_text(text, MAX_TEXT):
-            outcome = await self._deliver(chat_id, piece)
-            if outcome != Delivery.SENT:
-                return outcome
-        return Delivery.SENT
+        return await send_in_pieces(lambda piece: self._deliver(chat_id, piece), split_text(text, MAX_TEXT))
 
     async def _deliver(self, chat_id: str, text: str) -> Delivery:
         await self.limiter.acquire(chat_id)
