@@ -76,13 +76,13 @@ def N_(message: str) -> str:
 
 # Formatting ---------------------------------------------------------------------------------
 
-_DATE_PATTERN = {"vi": "EEEE, d/M/yyyy", "en": "EEEE, d/M/yyyy"}
+_DATE_PATTERN = "EEEE, d/M/yyyy"  # CLDR gives the weekday in each language
 _SHORT_DATE_PATTERN = "d/M/yyyy"
 
 
 def format_date(value: dt.date) -> str:
     """'Thứ Ba, 31/3/2026' in Vietnamese, 'Tuesday, 31/3/2026' in English."""
-    return _format_date(value, _DATE_PATTERN[_language.get()], _language.get())
+    return _format_date(value, _DATE_PATTERN, _language.get())
 
 
 def format_short_date(value: dt.date) -> str:

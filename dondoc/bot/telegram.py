@@ -307,17 +307,17 @@ class TelegramTransport:
         for chat_id, role, language in await asyncio.to_thread(self._people_menus):
             await self._set_chat_menu(chat_id, role, language)
 
-    def _people_menus(self) -> list[tuple[str, Role, str]]:
+    def _people_menus(self, chat_id: str | None = None) -> list[tuple[str, Role, str]]:
         with self.app.sessions() as session:
             return [
                 (link.chat_id, link.person.role, link.person.language or self.app.config.default_language)
-                for link in links_on(session, PLATFORM)
+                for link in links_on(session, PLATFORM, chat_id)
             ]
 
     async def set_menu_for(self, user_id: str) -> None:
-        for chat_id, role, language in await asyncio.to_thread(self._people_menus):
-            if chat_id == user_id:
-                await self._set_chat_menu(chat_id, role, language)
+        """A person who just joined gets their role's menu (their private chat's id is their user id)."""
+        for chat_id, role, language in await asyncio.to_thread(self._people_menus, user_id):
+            await self._set_chat_menu(chat_id, role, language)
 
     async def _set_chat_menu(self, chat_id: str, role: Role, language: str) -> None:
         try:

@@ -26,17 +26,6 @@ def sees_every_agency(ctx: Context) -> bool:
     return ctx.role in READERS
 
 
-def task_role(ctx: Context, task_id: int) -> AgencyRole | None:
-    """The asking person's agency's part in the task (lead or cooperating), if any."""
-    if ctx.person is None or ctx.person.agency_id is None:
-        return None
-    return ctx.session.scalar(
-        select(TaskAgency.role).where(
-            TaskAgency.task_id == task_id, TaskAgency.agency_id == ctx.person.agency_id
-        )
-    )
-
-
 def visible_task(ctx: Context, number: int) -> Task:
     """Task N if this person may see it; otherwise the same refusal whether it exists or not."""
     return visible_task_and_part(ctx, number)[0]

@@ -5,7 +5,7 @@ import secrets
 from collections.abc import Iterable
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from dondoc.store.models import Agency, Conversation, Invite, Person, PlatformLink, Role
 
@@ -164,11 +164,14 @@ def set_link_active(session: Session, platform: str, chat_id: str, active: bool)
     return link.person
 
 
-def links_on(session: Session, platform: str) -> list[PlatformLink]:
-    return list(
-        session.scalars(
-            select(PlatformLink)
-            .join(Person)
-            .where(PlatformLink.platform == platform, PlatformLink.active.is_(True), Person.active.is_(True))
-        )
+def links_on(session: Session, platform: str, chat_id: str | None = None) -> list[PlatformLink]:
+    """Reachable links on a platform (or to one chat there), each with its person loaded."""
+    query = (
+        select(PlatformLink)
+        .join(Person)
+        .options(contains_eager(PlatformLink.person))
+        .where(PlatformLink.platform == platform, PlatformLink.active.is_(True), Person.active.is_(True))
     )
+    if chat_id is not None:
+        query = query.where(PlatformLink.chat_id == chat_id)
+    return list(session.scalars(query))
