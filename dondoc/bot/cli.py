@@ -14,6 +14,7 @@ from dondoc.bot.config import Config, ConfigError
 from dondoc.bot.console import ConsoleTransport
 from dondoc.bot.logs import configure_logging
 from dondoc.bot.runner import run_bot
+from dondoc.handlers import parsing
 from dondoc.handlers.messages import Attachment, Context, Refusal
 from dondoc.i18n import _, use_language
 from dondoc.nudges.sweep import Message
@@ -134,23 +135,19 @@ def _dispatch(args: argparse.Namespace, app: App, config: Config) -> int:
     return _agencies(app, args)
 
 
-def _day(text: str) -> dt.date:
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text.strip(), pattern).date()  # noqa: DTZ007 - a date, no time
-        except ValueError:
-            continue
-    raise ValueError(text)
+def _day(app: App, text: str) -> dt.date:
+    """A date as people write it (31/3/2026) or ISO (2026-03-31); Refusal says what to type instead."""
+    return parsing.date(text, app.clock().astimezone(app.config.tz).date())
 
 
-def _moment(text: str, tz: dt.tzinfo) -> dt.datetime:
-    for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"):
-        try:
-            return dt.datetime.strptime(text.strip(), pattern).replace(tzinfo=tz)
-        except ValueError:
-            continue
-    day = _day(text)
-    return dt.datetime(day.year, day.month, day.day, 12, tzinfo=tz)
+def _moment(app: App, text: str) -> dt.datetime:
+    """'2026-03-24 08:00' (or 24/3/2026 08:00) in the configured zone; a date alone means noon."""
+    day_text, _sep, time_text = text.strip().replace("T", " ").partition(" ")
+    day = _day(app, day_text)
+    hour, _colon, minute = (time_text.strip() or "12:00").partition(":")
+    if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+        raise Refusal(_("“{text}” is not a time. Write it like 2026-03-24 08:00.").format(text=text.strip()))
+    return dt.datetime(day.year, day.month, day.day, int(hour), int(minute), tzinfo=app.config.tz)
 
 
 def _message_json(message: Message, day: dt.date | None = None) -> dict:
@@ -177,16 +174,11 @@ def _nudges(app: App, args: argparse.Namespace) -> int:
     tz = app.config.tz
     try:
         if args.action == "plan":
-            start, end = _day(args.start), _day(args.end)
+            start, end = _day(app, args.start), _day(app, args.end)
         else:
-            at = _moment(args.at, tz) if args.at else app.clock()
-    except ValueError as exc:
-        print(
-            _("“{text}” is not a date. Write it as day/month/year, for example 31/3/2026.").format(
-                text=exc.args[0]
-            ),
-            file=sys.stderr,
-        )
+            at = _moment(app, args.at) if args.at else app.clock()
+    except Refusal as refusal:
+        print(refusal.message, file=sys.stderr)
         return 2
     if args.action == "sweep":
         messages = app.sweep(at)
@@ -232,14 +224,9 @@ def _calendar(app: App, args: argparse.Namespace) -> int:
                 day += dt.timedelta(days=1)
             return 0
         try:
-            day = _day(args.day)
-        except ValueError:
-            print(
-                _("“{text}” is not a date. Write it as day/month/year, for example 31/3/2026.").format(
-                    text=args.day
-                ),
-                file=sys.stderr,
-            )
+            day = _day(app, args.day)
+        except Refusal as refusal:
+            print(refusal.message, file=sys.stderr)
             return 2
         row = session.get(CalendarDay, day) or CalendarDay(day=day, created_at=app.clock())
         row.working, row.note = args.action == "add-workday", args.note
@@ -252,7 +239,7 @@ def _calendar(app: App, args: argparse.Namespace) -> int:
 
 def _notice(app: App, args: argparse.Namespace) -> int:
     from dondoc.handlers.notices import describe_notice, read_problem_message
-    from dondoc.notices.importer import import_notice, notice_json, tell_agencies
+    from dondoc.notices.importer import import_and_tell, notice_json
     from dondoc.notices.mentions import Directory
     from dondoc.notices.parse import parse_notice
     from dondoc.notices.reader import NoticeReadError, read_notice
@@ -291,21 +278,9 @@ def _notice(app: App, args: argparse.Namespace) -> int:
         ).strip().lower() not in ("y", "yes", "c", "co", "có"):
             print(_("Cancelled. Nothing was recorded."))
             return 1
-        result = import_notice(session, parsed, text, None, now)
-        if result.duplicate:
-            print(
-                _("This notice was imported already (notice #{number}); nothing was added.").format(
-                    number=result.notice.id
-                )
-            )
-            return 0
-        told = tell_agencies(session, result.tasks, result.notice, now, today)
+        _result, outcome = import_and_tell(session, parsed, text, None, now)
         session.commit()
-        print(
-            _("✅ Imported {count} task(s): {numbers}. {told} people were told of their new tasks.").format(
-                count=len(result.tasks), numbers=", ".join(f"#{t.id}" for t in result.tasks), told=told
-            )
-        )
+        print(outcome)
     return 0
 
 

@@ -8,7 +8,7 @@ from dondoc.handlers.messages import Choice, Context, Refusal, Reply
 from dondoc.handlers.registry import Router
 from dondoc.i18n import N_, _, format_date
 from dondoc.notices.deadlines import ONGOING
-from dondoc.notices.importer import find_imported, import_notice, tell_agencies
+from dondoc.notices.importer import find_imported, import_and_tell
 from dondoc.notices.mentions import Directory, Mention
 from dondoc.notices.parse import FoundTask, ParsedNotice, parse_notice
 from dondoc.notices.reader import NoticeReadError, ReadProblem, read_notice
@@ -173,19 +173,7 @@ def import_flow(ctx: Context, state: dict[str, Any], text: str, choice: str | No
     flows.end(ctx)
     source = state["text"]
     parsed = parse_notice(source, Directory.load(ctx.session), ctx.today)
-    result = import_notice(ctx.session, parsed, source, ctx.person, ctx.now)
+    result, outcome = import_and_tell(ctx.session, parsed, source, ctx.person, ctx.now)
     if result.duplicate:
-        raise Refusal(
-            _("This notice was imported already (notice #{number}); nothing was added.").format(
-                number=result.notice.id
-            )
-        )
-    told = tell_agencies(ctx.session, result.tasks, result.notice, ctx.now, ctx.today)
-    numbers = ", ".join(f"#{t.id}" for t in result.tasks)
-    return [
-        Reply(
-            _("✅ Imported {count} task(s): {numbers}. {told} people were told of their new tasks.").format(
-                count=len(result.tasks), numbers=numbers, told=told
-            )
-        )
-    ]
+        raise Refusal(outcome)
+    return [Reply(outcome)]

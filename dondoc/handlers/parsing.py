@@ -16,6 +16,7 @@ MAX_TEXT = 3000  # characters in one report or task text
 _NUMBER = re.compile(r"^#?(\d{1,9})$")
 _PERCENT = re.compile(r"^(-?\d{1,6}(?:[.,]\d+)?)\s*%?$")
 _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 ROLE_WORDS: dict[str, Role] = {
     "admin": Role.ADMIN,
@@ -83,15 +84,18 @@ def report_text(text: str, example: str) -> str:
 
 
 def date(text: str, today: dt.date) -> dt.date:
-    """'31/3/2026', '31/03/26', '31/3' (this year)."""
+    """'31/3/2026', '31/03/26', '31/3' (this year), or ISO '2026-03-31'."""
     match = _DATE.match(text.strip())
-    if match:
-        day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
-        full_year = today.year if year is None else int(year) + (2000 if len(year) == 2 else 0)
-        try:
+    iso = _ISO_DATE.match(text.strip())
+    try:
+        if match:
+            day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
+            full_year = today.year if year is None else int(year) + (2000 if len(year) == 2 else 0)
             return dt.date(full_year, month, day)
-        except ValueError:
-            pass
+        if iso:
+            return dt.date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+    except ValueError:
+        pass
     raise Refusal(
         _("“{text}” is not a date. Write it as day/month/year, for example 31/3/2026.").format(
             text=text.strip()

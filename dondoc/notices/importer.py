@@ -102,9 +102,7 @@ def _store_task(
     )
 
 
-def tell_agencies(
-    session: Session, tasks: list[Task], notice: Notice, now: dt.datetime, today: dt.date
-) -> int:
+def tell_agencies(session: Session, tasks: list[Task], notice: Notice, now: dt.datetime) -> int:
     """One message to each person of a lead or cooperating agency listing what is new for them."""
     by_agency: dict[int, list[Task]] = {}
     for task in tasks:
@@ -128,6 +126,21 @@ def tell_agencies(
             if enqueue(session, person, "\n".join(lines), now, kind="task"):
                 sent += 1
     return sent
+
+
+def import_and_tell(
+    session: Session, parsed: ParsedNotice, text: str, person: Person | None, now: dt.datetime
+) -> tuple[ImportResult, str]:
+    """Import a confirmed notice, tell the agencies, and say what happened (in the current language)."""
+    result = import_notice(session, parsed, text, person, now)
+    if result.duplicate:
+        return result, _("This notice was imported already (notice #{number}); nothing was added.").format(
+            number=result.notice.id
+        )
+    told = tell_agencies(session, result.tasks, result.notice, now)
+    return result, _(
+        "✅ Imported {count} task(s): {numbers}. {told} people were told of their new tasks."
+    ).format(count=len(result.tasks), numbers=", ".join(f"#{t.id}" for t in result.tasks), told=told)
 
 
 def mention_json(mention: Mention) -> dict[str, Any]:
