@@ -23,11 +23,16 @@ def agency(team, clock):
     return team
 
 
-def give(team, deadline: str, text: str = "Trình Kế hoạch năm 2026", lead: str = "KHCN") -> int:
+def give(
+    team, deadline: str, text: str = "Trình Kế hoạch năm 2026", lead: str = "KHCN", received: bool = True
+) -> int:
     reply = team.say("vanphong", f"/giao {lead} | {deadline} | {text}")
     assert "#" in reply or "số" in reply, reply
     with team.app.sessions() as session:
-        return session.scalar(select(func.max(Task.id)))
+        number = session.scalar(select(func.max(Task.id)))
+    if received:
+        assert "đã nhận" in team.say("cv-khcn", f"đã nhận {number}")
+    return number
 
 
 def plan(app, capsys, start: str, end: str) -> list[dict]:
@@ -182,11 +187,15 @@ def test_two_sweeps_at_once_send_nothing_twice(app, agency, config, clock):
 
 def test_done_cancelled_and_deactivated_get_nothing(app, agency):
     done = give(agency, "31/3/2026", text="Việc đã xong")
+    reported = give(agency, "31/3/2026", text="Việc chờ xác nhận")
     cancelled = give(agency, "31/3/2026", text="Việc bị hủy")
+    agency.say("gd-khcn", f"/hoanthanh {done} Đã ban hành Kế hoạch 45/KH-UBND")
+    agency.say("vanphong", f"/xacnhan {done}")
+    agency.say("gd-khcn", f"/hoanthanh {reported} Đã ban hành Kế hoạch 46/KH-UBND")
+    agency.say("vanphong", f"/huy {cancelled} Không còn phù hợp")
     with app.sessions() as session:
-        session.get(Task, done).status = TaskStatus.DONE
-        session.get(Task, cancelled).status = TaskStatus.CANCELLED
-        session.commit()
+        assert session.get(Task, done).status == TaskStatus.DONE
+        assert session.get(Task, cancelled).status == TaskStatus.CANCELLED
     assert sweep(app, "2026-03-24 08:00") == []
     open_task = give(agency, "2/4/2026", text="Việc còn mở")
     with app.sessions() as session:
@@ -210,9 +219,8 @@ def test_a_report_skips_the_next_before_step(app, agency, clock):
 
 def test_an_extension_moves_the_ladder(app, agency, capsys):
     number = give(agency, "31/3/2026")
-    with app.sessions() as session:
-        session.get(Task, number).deadline = dt.date(2026, 4, 30)  # approved: the original stays on record
-        session.commit()
+    agency.say("cv-khcn", f"/giahan {number} 30/4/2026 Chờ ý kiến thẩm định")
+    assert "30/4/2026" in agency.say("vanphong", f"/duyet {number}")
     officer = days_for(plan(app, capsys, "2026-03-20", "2026-05-05"), "cv-khcn")
     assert officer == ["23/4", "24/4", "29/4", "4/5"]  # 27/4 and 30/4 are days off
 

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from dondoc.handlers.render import role_label
 from dondoc.i18n import _, use_language
-from dondoc.store.models import Invite, Person, Report, Role, Task
+from dondoc.store.models import AuditLog, ExtensionRequest, Invite, Person, Report, Role, Task, TaskAgency
 
 # What product.md promises, written out independently of the registry.
 EXPECTED = {
@@ -25,6 +25,15 @@ EXPECTED = {
     "lienket": {"admin", "leader", "head", "staff"},
     "kenh": {"admin", "leader", "head", "staff"},
     "bidanh": {"admin"},
+    "sapden": {"admin", "leader", "head", "staff"},
+    "danhan": {"head", "staff"},
+    "giahan": {"head", "staff"},
+    "xacnhan": {"admin"},
+    "tralai": {"admin"},
+    "duyet": {"admin"},
+    "tuchoi": {"admin"},
+    "sua": {"admin"},
+    "huy": {"admin"},
 }
 USERS = {"admin": "vanphong", "leader": "pct", "head": "gd-khcn", "staff": "cv-khcn", "guest": "stranger"}
 
@@ -38,7 +47,9 @@ def state(app):
     with app.sessions() as session:
         return tuple(
             session.scalar(select(func.count()).select_from(model))
-            for model in (Person, Invite, Task, Report)
+            for model in (Person, Invite, Task, Report, ExtensionRequest, AuditLog)
+        ) + tuple(
+            session.execute(select(TaskAgency.state, TaskAgency.received_at, TaskAgency.deadline)).all()
         )
 
 
@@ -69,6 +80,14 @@ def test_every_command_for_every_role(app, team, role):
         "start": "",
         "tonghop": "",
         "quahan": "",
+        "danhan": "1",
+        "giahan": "1 30/4/2026 Chờ thẩm định",
+        "xacnhan": "1",
+        "tralai": "1 Chưa có sản phẩm",
+        "duyet": "1",
+        "tuchoi": "1 Không đủ căn cứ",
+        "sua": "1 noidung Nhiệm vụ thử đã sửa",
+        "huy": "1 Không còn phù hợp",
     }
     for name, allowed in EXPECTED.items():
         before = state(app)

@@ -169,9 +169,12 @@ def test_only_the_lead_agency_completes(app, team):
     assert [r[2] for r in reports(app)] == [ReportKind.PROGRESS]
 
 
-def test_viewing_a_task_marks_it_received(app, team):
+def test_viewing_is_not_receiving_but_saying_so_is(app, team):
     make_task(team)
     detail = team.say("gd-khcn", "/xem 1")
     assert "Thứ Ba, 31/3/2026" in detail and "Sở Khoa học và Công nghệ" in detail
+    assert "chưa xác nhận đã nhận" in detail.lower()
+    assert "Sở Khoa học và Công nghệ đã nhận nhiệm vụ #1" in team.say("cv-khcn", "Đã nhận 1")
     with app.sessions() as session:
         assert session.scalar(select(TaskAgency.received_at)) is not None
+    assert "cv-khcn" in team.say("vanphong", "/xem 1")

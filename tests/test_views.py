@@ -13,8 +13,10 @@ def test_task_list_is_most_urgent_first_with_days_and_percent(team, clock):
     team.say("cv-khcn", "/baocao 2 40% Đã rà soát một phần")
     clock.advance(days=10)  # Thursday 12/3/2026: task 2 and 3 are late
     listing = team.say("cv-khcn", "/nhiemvu")
-    order = [listing.index(f"#{n} ") for n in (3, 2, 1, 4)]
+    order = [listing.index(f"#{n} ") for n in (2, 1, 4)]
     assert order == sorted(order)
+    leads, cooperating = listing.split("Phối hợp")
+    assert "#3 " in cooperating and "#3 " not in leads  # KHCN only cooperates on task 3
     assert "Thứ Năm, 5/3/2026" in listing and "Thứ Ba, 10/3/2026" in listing
     assert "40%" in listing and "⚠️ #2" in listing and "⚠️ #3" in listing and "⚠️ #1" not in listing
 

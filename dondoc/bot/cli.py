@@ -278,7 +278,7 @@ def _notice(app: App, args: argparse.Namespace) -> int:
         ).strip().lower() not in ("y", "yes", "c", "co", "có"):
             print(_("Cancelled. Nothing was recorded."))
             return 1
-        _result, outcome = import_and_tell(session, parsed, text, None, now)
+        _result, outcome = import_and_tell(session, parsed, text, None, now, today)
         session.commit()
         print(outcome)
     return 0

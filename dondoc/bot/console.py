@@ -8,7 +8,7 @@ from typing import TextIO
 from dondoc.bot.app import CONSOLE, App
 from dondoc.bot.outbox_sender import Delivery, OutboxSender
 from dondoc.bot.plaintext import render
-from dondoc.handlers.messages import Attachment, Incoming, Reply
+from dondoc.handlers.messages import Attachment, Choice, Incoming, Reply
 from dondoc.i18n import _, use_language
 
 
@@ -26,8 +26,8 @@ class ConsoleTransport:
     def chat_ids(self) -> list[str]:
         return [self.user]
 
-    async def send(self, chat_id: str, text: str) -> Delivery:
-        print(f"📬 {text}", file=self.out)
+    async def send(self, chat_id: str, text: str, choices: tuple[Choice, ...] = ()) -> Delivery:
+        print(f"📬 {render(Reply(text, choices))}", file=self.out)
         return Delivery.SENT
 
     def handle(self, text: str, attachments: tuple[Attachment, ...] = ()) -> list[Reply]:

@@ -5,14 +5,16 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from dondoc.bot.app import App
+from dondoc.handlers.messages import Choice
 from dondoc.store.models import Outbox
 from dondoc.store.outbox import mark_sent, pending
 
 log = logging.getLogger(__name__)
 BATCH = 100
+T = TypeVar("T")
 
 
 class Delivery(StrEnum):
@@ -27,11 +29,11 @@ class Transport(Protocol):
     def chat_ids(self) -> list[str] | None:
         """The chats this transport delivers to now (None: every chat of its platform)."""
 
-    async def send(self, chat_id: str, text: str) -> Delivery:
-        """Deliver one queued message."""
+    async def send(self, chat_id: str, text: str, choices: tuple[Choice, ...] = ()) -> Delivery:
+        """Deliver one queued message, with the answers it offers (buttons, or numbered lines)."""
 
 
-async def send_in_pieces(deliver: Callable[[str], Awaitable[Delivery]], pieces: list[str]) -> Delivery:
+async def send_in_pieces(deliver: Callable[[T], Awaitable[Delivery]], pieces: list[T]) -> Delivery:
     """Send a long text piece by piece; stop at the first piece that did not go out."""
     for piece in pieces:
         outcome = await deliver(piece)
@@ -53,8 +55,8 @@ class OutboxSender:
             while True:
                 rows = await asyncio.to_thread(self._pending, platform, transport.chat_ids())
                 settled = 0
-                for row_id, chat_id, text in rows:
-                    outcome = await transport.send(chat_id, text)
+                for row_id, chat_id, text, choices in rows:
+                    outcome = await transport.send(chat_id, text, choices)
                     if outcome != Delivery.LATER:
                         await asyncio.to_thread(self._mark, row_id, outcome)
                         delivered += outcome == Delivery.SENT
@@ -72,9 +74,14 @@ class OutboxSender:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self.interval)
 
-    def _pending(self, platform: str, chat_ids: list[str] | None) -> list[tuple[int, str, str]]:
+    def _pending(
+        self, platform: str, chat_ids: list[str] | None
+    ) -> list[tuple[int, str, str, tuple[Choice, ...]]]:
         with self.app.sessions() as session:
-            return [(r.id, r.chat_id, r.text) for r in pending(session, platform, chat_ids, limit=BATCH)]
+            return [
+                (r.id, r.chat_id, r.text, tuple(Choice(label, data) for label, data in r.choices or ()))
+                for r in pending(session, platform, chat_ids, limit=BATCH)
+            ]
 
     def _mark(self, row_id: int, outcome: Delivery) -> None:
         with self.app.sessions() as session:

@@ -39,7 +39,7 @@ from dondoc.bot.outbox_sender import Delivery, send_in_pieces
 from dondoc.bot.plaintext import split_text
 from dondoc.bot.ratelimit import RateLimiter
 from dondoc.bot.reachability import mark_reachable
-from dondoc.handlers.messages import Attachment, Incoming, Reply
+from dondoc.handlers.messages import Attachment, Choice, Incoming, Reply
 from dondoc.handlers.registry import Command
 from dondoc.i18n import LANGUAGES, _, use_language
 from dondoc.notices.reader import MAX_BYTES
@@ -241,10 +241,14 @@ class TelegramTransport:
     def chat_ids(self) -> list[str] | None:
         return None
 
-    async def send(self, chat_id: str, text: str) -> Delivery:
-        """One outbox row, possibly in several pieces."""
+    async def send(self, chat_id: str, text: str, choices: tuple[Choice, ...] = ()) -> Delivery:
+        """One outbox row, possibly in several pieces; its choices are buttons under the last one."""
+        pieces = split_text(text, MAX_TEXT)
+        last = len(pieces) - 1
+        markup = keyboard(Reply(text, choices))
         return await send_in_pieces(
-            lambda piece: self._deliver(chat_id, piece, None), split_text(text, MAX_TEXT)
+            lambda item: self._deliver(chat_id, item[1], markup if item[0] == last else None),
+            list(enumerate(pieces)),
         )
 
     async def _deliver(self, chat_id: str, text: str, markup: InlineKeyboardMarkup | None) -> Delivery:

@@ -24,7 +24,7 @@ from dondoc.bot.outbox_sender import Delivery, send_in_pieces
 from dondoc.bot.plaintext import render, split_text
 from dondoc.bot.ratelimit import RateLimiter
 from dondoc.bot.reachability import mark_reachable
-from dondoc.handlers.messages import Incoming
+from dondoc.handlers.messages import Choice, Incoming, Reply
 
 log = logging.getLogger(__name__)
 PLATFORM = "zalo"
@@ -267,8 +267,9 @@ class ZaloTransport:
     def chat_ids(self) -> list[str] | None:
         return None
 
-    async def send(self, chat_id: str, text: str) -> Delivery:
-        return await send_in_pieces(lambda piece: self._deliver(chat_id, piece), split_text(text, MAX_TEXT))
+    async def send(self, chat_id: str, text: str, choices: tuple[Choice, ...] = ()) -> Delivery:
+        pieces = split_text(render(Reply(text, choices)), MAX_TEXT)
+        return await send_in_pieces(lambda piece: self._deliver(chat_id, piece), pieces)
 
     async def _deliver(self, chat_id: str, text: str) -> Delivery:
         await self.limiter.acquire(chat_id)

@@ -4,6 +4,19 @@ from dondoc.handlers.registry import Registry, Router
 
 
 def build_registry(*extra: Router) -> Registry:
-    from dondoc.handlers import common, notices, office, reports, tasks
+    from dondoc.handlers import common, decisions, edits, extensions, notices, office, picking, reports, tasks
 
-    return Registry([common.router, tasks.router, reports.router, office.router, notices.router, *extra])
+    return Registry(
+        [
+            common.router,
+            tasks.router,
+            reports.router,
+            extensions.router,
+            decisions.router,
+            edits.router,
+            office.router,
+            notices.router,
+            picking.router,
+            *extra,
+        ]
+    )

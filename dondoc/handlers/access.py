@@ -1,15 +1,16 @@
 """Who may do what: every permission check lives here.
 
-Commands declare the roles that may use them; task-level rules (whose task it is, who may report
-or complete) are the functions below, used by every handler that touches a task.
+Commands declare the roles that may use them; task-level rules (whose task it is, whose part of it a
+person may report on, complete or extend, which agencies' reports they may read) are the functions
+below, used by every handler that touches a task.
 """
 
 from sqlalchemy import and_, select
 
 from dondoc.handlers.messages import Context, Refusal
 from dondoc.handlers.registry import Command
-from dondoc.i18n import _
-from dondoc.store.models import AgencyRole, Role, Task, TaskAgency
+from dondoc.i18n import _, format_date
+from dondoc.store.models import AgencyRole, AssignmentState, Role, Task, TaskAgency, TaskStatus
 
 OFFICE = frozenset({Role.ADMIN})
 READERS = frozenset({Role.ADMIN, Role.LEADER})
@@ -26,25 +27,22 @@ def sees_every_agency(ctx: Context) -> bool:
     return ctx.role in READERS
 
 
+def own_agency_id(ctx: Context) -> int | None:
+    return ctx.person.agency_id if ctx.person is not None else None
+
+
 def visible_task(ctx: Context, number: int) -> Task:
     """Task N if this person may see it; otherwise the same refusal whether it exists or not."""
     return visible_task_and_part(ctx, number)[0]
 
 
-def reportable_task(ctx: Context, number: int) -> tuple[Task, AgencyRole]:
-    """Task N and the agency's part in it, if this person may report on it."""
-    task, part = visible_task_and_part(ctx, number)
-    if part is None:
-        raise Refusal(_("Only the agencies assigned to a task report on it."))
-    return task, part
-
-
-def visible_task_and_part(ctx: Context, number: int) -> tuple[Task, AgencyRole | None]:
-    """Task N and the person's agency's part in it (None for the office and leaders)."""
-    agency_id = ctx.person.agency_id if ctx.person is not None else None
+def visible_task_and_part(ctx: Context, number: int) -> tuple[Task, TaskAgency | None]:
+    """Task N and the person's agency's part in it (None when the agency has none: office, leaders)."""
     row = ctx.session.execute(
-        select(Task, TaskAgency.role)
-        .outerjoin(TaskAgency, and_(TaskAgency.task_id == Task.id, TaskAgency.agency_id == agency_id))
+        select(Task, TaskAgency)
+        .outerjoin(
+            TaskAgency, and_(TaskAgency.task_id == Task.id, TaskAgency.agency_id == own_agency_id(ctx))
+        )
         .where(Task.id == number)
     ).first()
     if row is not None and (sees_every_agency(ctx) or row[1] is not None):
@@ -54,3 +52,92 @@ def visible_task_and_part(ctx: Context, number: int) -> tuple[Task, AgencyRole |
             number=number
         )
     )
+
+
+def visible_agencies(ctx: Context, parts: list[TaskAgency]) -> set[int] | None:
+    """Whose parts of a task this person may read: everyone's (None) for the office and leaders; for a
+    lead agency its own and its cooperating agencies'; for a cooperating agency its own and the leads'."""
+    if sees_every_agency(ctx):
+        return None
+    mine = next((p for p in parts if p.agency_id == own_agency_id(ctx)), None)
+    if mine is None:
+        return set()
+    other_role = AgencyRole.COOP if mine.role == AgencyRole.LEAD else AgencyRole.LEAD
+    return {mine.agency_id} | {p.agency_id for p in parts if p.role == other_role}
+
+
+def reportable_part(ctx: Context, number: int) -> tuple[Task, TaskAgency]:
+    """Task N and the agency's part, if this person may report on it now."""
+    task, part = visible_task_and_part(ctx, number)
+    if ctx.role not in MEMBERS or part is None or part.state == AssignmentState.CANCELLED:
+        raise Refusal(_("Only the agencies assigned to a task report on it."))
+    if part.role == AgencyRole.COOP:
+        if task.status != TaskStatus.OPEN:
+            raise Refusal(
+                _("Task #{number} is already closed; it takes no more reports.").format(number=task.id)
+            )
+        return task, part
+    if part.state == AssignmentState.REPORTED:
+        raise Refusal(
+            _(
+                "Your agency has reported task #{number} completed; the office is to confirm it. If the "
+                "report needs correcting, ask the office to return it."
+            ).format(number=task.id)
+        )
+    if part.state == AssignmentState.DONE:
+        raise Refusal(
+            _("Task #{number} is done for your agency; it takes no more reports.").format(number=task.id)
+        )
+    return task, part
+
+
+def completable_part(ctx: Context, number: int) -> tuple[Task, TaskAgency]:
+    """Only a lead agency's report completes its assignment; cooperating agencies report contributions."""
+    task, part = reportable_part(ctx, number)
+    if part.role != AgencyRole.LEAD:
+        raise Refusal(
+            _(
+                "Your agency cooperates on task #{number}; only the lead agency reports it completed. "
+                "Report your contribution with /baocao {number} 100% …"
+            ).format(number=task.id)
+        )
+    return task, part
+
+
+def extendable_part(ctx: Context, number: int) -> tuple[Task, TaskAgency]:
+    """A lead agency may ask for a new deadline on its own open, dated assignment."""
+    task, part = reportable_part(ctx, number)
+    if part.role != AgencyRole.LEAD:
+        raise Refusal(
+            _("Your agency cooperates on task #{number}; only a lead agency asks for a new deadline.").format(
+                number=task.id
+            )
+        )
+    if part.deadline is None:
+        raise Refusal(
+            _("Task #{number} has no fixed deadline (ongoing), so there is nothing to extend.").format(
+                number=task.id
+            )
+        )
+    return task, part
+
+
+def decidable_part(task: Task, part: TaskAgency, wanted: AssignmentState) -> None:
+    """The office decides only what is waiting for a decision."""
+    if part.state == wanted:
+        return
+    if part.state == AssignmentState.DONE:
+        message = _("Task #{number} is already done for {agency} (confirmed on {date}).").format(
+            number=task.id,
+            agency=part.agency.name,
+            date=format_date(part.completed_on) if part.completed_on else "—",
+        )
+    elif part.state == AssignmentState.CANCELLED:
+        message = _("Task #{number} is cancelled for {agency}.").format(
+            number=task.id, agency=part.agency.name
+        )
+    else:
+        message = _(
+            "{agency} has not reported task #{number} completed; there is nothing to confirm or return."
+        ).format(number=task.id, agency=part.agency.name)
+    raise Refusal(message)

@@ -1,8 +1,12 @@
 """Guided flows: the step a person is at, kept in the database so a restart loses nothing."""
 
+import datetime as dt
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from dondoc.handlers.messages import Choice, Context, Reply
+from dondoc.store.db import insert_for
 from dondoc.store.models import Conversation
 
 CHOICES_KEY = "_choices"
@@ -32,3 +36,28 @@ def end(ctx: Context) -> None:
 
 def offered_choices(conversation: Conversation) -> list[str]:
     return list(conversation.state.get(CHOICES_KEY, []))
+
+
+OFFER = "offer"  # answers offered with a queued message; any other text leaves it
+
+
+def offer(session: Session, person_id: int, commands: list[str], now: dt.datetime) -> None:
+    """Let the person answer a queued message's choices by number, unless they are in a guided flow.
+
+    Each choice is a command ("/danhan 12"); a newer offer replaces an older one.
+    """
+    insert = insert_for(session)
+    state = {CHOICES_KEY: commands}
+    session.execute(
+        insert(Conversation)
+        .values(person_id=person_id, flow=OFFER, state=state, updated_at=now)
+        .on_conflict_do_update(
+            index_elements=["person_id"],
+            set_={"state": state, "updated_at": now},
+            where=Conversation.flow == OFFER,
+        )
+    )
+
+
+def is_offer(conversation: Conversation) -> bool:
+    return conversation.flow == OFFER

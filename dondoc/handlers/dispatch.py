@@ -119,6 +119,8 @@ class Dispatcher:
                     "or attach the document as a file."
                 )
             )
+        if ctx.incoming.choice is not None and ctx.incoming.choice.startswith("/"):
+            text = ctx.incoming.choice  # a button that carries its command: as if the person typed it
         match = _COMMAND.match(text)
         if match:
             word, args = match.groups()
@@ -130,7 +132,9 @@ class Dispatcher:
             flows.end(ctx)
             return self._run(ctx, command, args)
         if ctx.conversation is not None:
-            return self._continue_flow(ctx, ctx.conversation, text)
+            replies = self._continue_flow(ctx, ctx.conversation, text)
+            if replies is not None:
+                return replies
         if ctx.incoming.choice is not None:
             raise Refusal(_("That button is no longer valid. Type /help to see what you can do."))
         if not text:
@@ -173,16 +177,29 @@ class Dispatcher:
             )
         return command.func(ctx, args.strip())
 
-    def _continue_flow(self, ctx: Context, conversation: Conversation, text: str) -> list[Reply]:
+    def _continue_flow(self, ctx: Context, conversation: Conversation, text: str) -> list[Reply] | None:
+        """The flow's answer; None when the person left an offer (see `conversation.offer`) for
+        something else, which is then routed as if there were no flow."""
         offered = flows.offered_choices(conversation)
         choice = ctx.incoming.choice
-        if choice is not None and choice not in offered:
+        if choice is None and text.isdigit() and 1 <= int(text) <= len(offered):
+            choice = offered[int(text) - 1]  # text-only transports answer choices by number
+        if flows.is_offer(conversation):
+            flows.end(ctx)
+            if choice is None or choice not in offered:
+                return None
+        elif choice is not None and choice not in offered:
             raise Refusal(_("That button is no longer valid. Type /help to see what you can do."))
         if choice is None and fold(text) in _CANCEL_WORDS:
             flows.end(ctx)
             return [Reply(_("Cancelled. Nothing was recorded."))]
-        if choice is None and text.isdigit() and 1 <= int(text) <= len(offered):
-            choice = offered[int(text) - 1]  # text-only transports answer choices by number
+        if choice is not None and choice.startswith("/"):  # the choice is a command in full
+            command_match = _COMMAND.match(choice)
+            command = self.registry.find(command_match.group(1)) if command_match else None
+            if command is None or command_match is None:
+                raise Refusal(_("That button is no longer valid. Type /help to see what you can do."))
+            flows.end(ctx)
+            return self._run(ctx, command, command_match.group(2))
         handler = self.registry.flows.get(conversation.flow)
         if handler is None:  # a flow from an older version of the bot
             flows.end(ctx)

@@ -173,7 +173,7 @@ def import_flow(ctx: Context, state: dict[str, Any], text: str, choice: str | No
     flows.end(ctx)
     source = state["text"]
     parsed = parse_notice(source, Directory.load(ctx.session), ctx.today)
-    result, outcome = import_and_tell(ctx.session, parsed, source, ctx.person, ctx.now)
+    result, outcome = import_and_tell(ctx.session, parsed, source, ctx.person, ctx.now, ctx.today)
     if result.duplicate:
         raise Refusal(outcome)
     return [Reply(outcome)]

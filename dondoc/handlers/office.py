@@ -1,32 +1,30 @@
-"""The office's commands: /moi, /giao, /tonghop, /quahan."""
+"""The office's commands: /moi, /giao, /tonghop, /quahan, /bidanh."""
 
 from sqlalchemy import select
 
 from dondoc.handlers import access, parsing
 from dondoc.handlers.messages import Context, Refusal, Reply
+from dondoc.handlers.new_tasks import ONGOING_WORDS, tell_new_parts
 from dondoc.handlers.registry import Router
-from dondoc.handlers.render import agency_names, deadline_phrase, role_label, task_line
-from dondoc.i18n import N_, _, format_date, format_datetime, use_language
+from dondoc.handlers.render import agency_names, deadline_phrase, part_line, role_label
+from dondoc.i18n import N_, _, format_date, format_datetime
 from dondoc.store import audit
 from dondoc.store.agencies import AgencyRow, add_agency, find_agency
-from dondoc.store.models import Agency, AgencyRole, Invite, Role
-from dondoc.store.outbox import enqueue
-from dondoc.store.people import create_invite, people_of_agencies
+from dondoc.store.models import Agency, Invite, Role
+from dondoc.store.people import create_invite
 from dondoc.store.tasks import (
     TITLE_LENGTH,
     add_task,
     agency_counts,
-    latest_reports,
-    open_tasks_of_agency,
-    overdue_tasks,
-    task_agencies,
+    cooperating_parts,
+    overdue_assignments,
+    unfinished_assignments,
 )
 from dondoc.text import fold, shorten
 
 router = Router()
 LIST_LIMIT = 30
 OFFICE_AGENCY_CODE = "VPUB"
-ONGOING_WORDS = {"thuong xuyen", "xuyen suot", "ongoing", "-", "khong", "none"}
 
 
 def invite_instructions(invite: Invite, bot_username: str | None, tz) -> str:
@@ -147,30 +145,19 @@ def assign(ctx: Context, args: str) -> list[Reply]:
         recurrence=None if deadline else "ongoing",
     )
     audit.record(ctx.session, ctx.person, "task.create", ctx.now, subject=f"task:{task.id}")
-    for person in people_of_agencies(ctx.session, [a.id for a in leads + coops], [Role.HEAD, Role.STAFF]):
-        with use_language(person.language):
-            enqueue(
-                ctx.session,
-                person,
-                _(
-                    "📌 New task #{number} for {agency}: {title}\nDeadline: {deadline}\n"
-                    "Type /xem {number} to read it."
-                ).format(
-                    number=task.id,
-                    agency=person.agency.name if person.agency else "",
-                    title=task.title,
-                    deadline=deadline_phrase(task, ctx.today),
-                ),
-                ctx.now,
-                kind="task",
-            )
+    told = tell_new_parts(ctx.session, [(task, part) for part in task.agencies], ctx.now, ctx.today)
     lines = [
         _("Created task #{number}: {title}").format(number=task.id, title=task.title),
         _("Lead: {agencies}").format(agencies=agency_names(leads)),
     ]
     if coops:
         lines.append(_("Cooperating: {agencies}").format(agencies=agency_names(coops)))
-    lines.append(_("Deadline: {deadline}").format(deadline=deadline_phrase(task, ctx.today)))
+    lines.append(_("Deadline: {deadline}").format(deadline=deadline_phrase(task.deadline, ctx.today)))
+    lines.append(
+        _("{told} people of these agencies were told; /xem {number} shows who has received it.").format(
+            told=told, number=task.id
+        )
+    )
     return [Reply("\n".join(lines))]
 
 
@@ -189,24 +176,23 @@ def summary(ctx: Context, args: str) -> list[Reply]:
         return [Reply(_("No tasks yet. Create one with /giao."))]
     agencies = {a.id: a for a in ctx.session.scalars(select(Agency).where(Agency.id.in_(list(counts))))}
     lines = [
-        _(
-            "Summary on {date}: {open} open, {overdue} overdue, {soon} due within 7 days, "
-            "{awaiting} awaiting "
-            "confirmation, {done} done."
-        ).format(
-            date=format_date(ctx.today),
-            open=sum(c.open for c in counts.values()),
-            overdue=sum(c.overdue for c in counts.values()),
-            soon=sum(c.due_soon for c in counts.values()),
-            awaiting=sum(c.awaiting_confirmation for c in counts.values()),
-            done=sum(c.done for c in counts.values()),
-        )
+        _("Summary on {date}, counting each lead agency's part (assignment):").format(
+            date=format_date(ctx.today)
+        ),
+        counts_sentence(
+            sum(c.open for c in counts.values()),
+            sum(c.overdue for c in counts.values()),
+            sum(c.due_soon for c in counts.values()),
+            sum(c.awaiting_confirmation for c in counts.values()),
+            sum(c.done for c in counts.values()),
+        ),
     ]
     ranked = sorted(counts.values(), key=lambda c: (-c.overdue, -c.open, agencies[c.agency_id].name))
     for c in ranked[:LIST_LIMIT]:
         lines.append(
             _(
-                "• {agency}: {open} open, {overdue} overdue, {awaiting} awaiting confirmation, {done} done"
+                "• {agency}: {open} in progress, {overdue} overdue, {awaiting} awaiting confirmation, "
+                "{done} done"
             ).format(
                 agency=agencies[c.agency_id].name,
                 open=c.open,
@@ -217,34 +203,41 @@ def summary(ctx: Context, args: str) -> list[Reply]:
         )
     if len(ranked) > LIST_LIMIT:
         lines.append(_("… and {more} more agencies.").format(more=len(ranked) - LIST_LIMIT))
-    lines.append(_("For one agency: /tonghop KHCN. Overdue tasks: /quahan."))
+    lines.append(_("For one agency: /tonghop KHCN. Overdue: /quahan. Due soon: /sapden."))
     return [Reply("\n".join(lines))]
+
+
+def counts_sentence(open_: int, overdue: int, soon: int, awaiting: int, done: int) -> str:
+    return _(
+        "{open} in progress ({overdue} overdue, {soon} due within 7 days), {awaiting} awaiting confirmation, "
+        "{done} done."
+    ).format(open=open_, overdue=overdue, soon=soon, awaiting=awaiting, done=done)
 
 
 def _agency_summary(ctx: Context, agency: Agency) -> str:
     counts = agency_counts(ctx.session, ctx.today, [agency.id]).get(agency.id)
-    rows, total = open_tasks_of_agency(ctx.session, agency.id, limit=LIST_LIMIT)
+    rows, total = unfinished_assignments(ctx.session, limit=LIST_LIMIT, agency_id=agency.id)
+    coops, coop_total = cooperating_parts(ctx.session, agency.id, limit=LIST_LIMIT)
     lines = [_("{agency} on {date}:").format(agency=agency.name, date=format_date(ctx.today))]
     if counts is not None:
         lines.append(
-            _(
-                "{open} open, {overdue} overdue, {soon} due within 7 days, {awaiting} awaiting confirmation, "
-                "{done} done."
-            ).format(
-                open=counts.open,
-                overdue=counts.overdue,
-                soon=counts.due_soon,
-                awaiting=counts.awaiting_confirmation,
-                done=counts.done,
+            counts_sentence(
+                counts.open, counts.overdue, counts.due_soon, counts.awaiting_confirmation, counts.done
             )
         )
-    if not rows:
+    if not rows and not coops:
         lines.append(_("No open tasks."))
         return "\n".join(lines)
-    reports = latest_reports(ctx.session, [t.id for t, _part in rows])
-    lines += [task_line(t, reports.get(t.id), ctx.today, ctx.tz, part) for t, part in rows]
+    lines += [part_line(row, ctx.today, ctx.tz) for row in rows]
     if total > len(rows):
         lines.append(_("… and {more} more.").format(more=total - len(rows)))
+    if coops:
+        lines.append(
+            _("Cooperating (its contribution to another agency's task): {total}").format(total=coop_total)
+        )
+        lines += [part_line(row, ctx.today, ctx.tz) for row in coops]
+        if coop_total > len(coops):
+            lines.append(_("… and {more} more.").format(more=coop_total - len(coops)))
     return "\n".join(lines)
 
 
@@ -257,21 +250,16 @@ def _agency_summary(ctx: Context, agency: Agency) -> str:
 )
 def overdue(ctx: Context, args: str) -> list[Reply]:
     agency = parsing.agency(ctx, args) if args.strip() else None
-    tasks, total = overdue_tasks(ctx.session, ctx.today, LIST_LIMIT, agency.id if agency else None)
+    rows, total = overdue_assignments(ctx.session, ctx.today, LIST_LIMIT, agency.id if agency else None)
+    where = agency.name if agency else _("all agencies")
     if total == 0:
-        return [Reply(_("No overdue tasks. ✅"))]
-    reports = latest_reports(ctx.session, [t.id for t in tasks])
-    leads = task_agencies(ctx.session, [t.id for t in tasks])
-    lines = [_("Overdue tasks: {total}").format(total=total)]
-    for task in tasks:
-        lead_names = agency_names([a for a, role in leads[task.id] if role == AgencyRole.LEAD])
-        lines.append(
-            task_line(task, reports.get(task.id), ctx.today, ctx.tz)
-            + "\n   "
-            + _("Lead: {agencies}").format(agencies=lead_names)
-        )
-    if total > len(tasks):
-        lines.append(_("… and {more} more.").format(more=total - len(tasks)))
+        return [Reply(_("{where}: no overdue tasks. ✅").format(where=where))]
+    lines = [
+        _("{where}: {total} overdue (each lead agency's part counted):").format(where=where, total=total)
+    ]
+    lines += [part_line(row, ctx.today, ctx.tz, show_agency=agency is None) for row in rows]
+    if total > len(rows):
+        lines.append(_("… and {more} more.").format(more=total - len(rows)))
     return [Reply("\n".join(lines))]
 
 

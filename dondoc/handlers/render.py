@@ -1,10 +1,13 @@
-"""Shared wording: how a task, a deadline, a report or a role reads in the person's language."""
+"""Shared wording: how a task, an assignment, a deadline, a report or a role reads in the person's
+language."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
 
 from dondoc.i18n import N_, _, format_date, format_datetime, format_percent_value, ngettext
-from dondoc.store.models import Agency, AgencyRole, Report, ReportKind, Role, Task, TaskStatus
+from dondoc.store.assignments import on_time
+from dondoc.store.models import Agency, AgencyRole, AssignmentState, Report, ReportKind, Role, TaskAgency
+from dondoc.store.tasks import Part
 from dondoc.text import shorten
 
 ROLE_LABELS: dict[Role, str] = {
@@ -14,10 +17,11 @@ ROLE_LABELS: dict[Role, str] = {
     Role.STAFF: N_("focal officer"),
     Role.GUEST: N_("guest"),
 }
-STATUS_LABELS: dict[TaskStatus, str] = {
-    TaskStatus.OPEN: N_("open"),
-    TaskStatus.DONE: N_("done"),
-    TaskStatus.CANCELLED: N_("cancelled"),
+STATE_LABELS: dict[AssignmentState, str] = {
+    AssignmentState.OPEN: N_("in progress"),
+    AssignmentState.REPORTED: N_("completion reported, awaiting the office's confirmation"),
+    AssignmentState.DONE: N_("done"),
+    AssignmentState.CANCELLED: N_("cancelled"),
 }
 
 
@@ -34,16 +38,25 @@ def days_phrase(deadline: dt.date, today: dt.date) -> str:
     return ngettext("{n} day late", "{n} days late", -days).format(n=-days)
 
 
-def deadline_phrase(task: Task, today: dt.date) -> str:
-    """'Thứ Ba, 31/3/2026 (còn 5 ngày)', or 'no deadline (ongoing)'."""
-    if task.deadline is None:
+def deadline_phrase(
+    deadline: dt.date | None, today: dt.date, original: dt.date | None = None, counting: bool = True
+) -> str:
+    """'Thứ Ba, 31/3/2026 (còn 5 ngày)', with the original deadline when an extension moved it."""
+    if deadline is None:
         return _("no fixed deadline (ongoing)")
-    text = _("{date} ({days})").format(
-        date=format_date(task.deadline), days=days_phrase(task.deadline, today)
-    )
-    if task.original_deadline and task.original_deadline != task.deadline:
-        text += " " + _("(originally {date})").format(date=format_date(task.original_deadline))
+    text = format_date(deadline)
+    if counting:
+        text = _("{date} ({days})").format(date=text, days=days_phrase(deadline, today))
+    if original is not None and original != deadline:
+        text += " " + _("(extended; originally {date})").format(date=format_date(original))
     return text
+
+
+def part_deadline(part: TaskAgency, today: dt.date) -> str:
+    """The assignment's deadline; days left or late are counted only while it is open."""
+    return deadline_phrase(
+        part.deadline, today, part.original_deadline, counting=part.state == AssignmentState.OPEN
+    )
 
 
 def progress_phrase(report: Report | None, tz: ZoneInfo) -> str:
@@ -51,25 +64,43 @@ def progress_phrase(report: Report | None, tz: ZoneInfo) -> str:
         return _("not reported yet")
     when = format_date(report.created_at.astimezone(tz).date())
     if report.kind == ReportKind.COMPLETION:
-        return _("completion reported on {date}, awaiting the office's confirmation").format(date=when)
+        return _("completion reported on {date}").format(date=when)
     return _("{percent} on {date}").format(percent=format_percent_value(report.percent), date=when)
 
 
-def task_line(
-    task: Task, report: Report | None, today: dt.date, tz: ZoneInfo, part: AgencyRole | None = None
-) -> str:
-    """One task in a list: number, short title, deadline, last progress."""
-    marker = "⚠️ " if task.deadline is not None and task.deadline < today else ""
-    line = f"{marker}#{task.id} {shorten(task.title, 80)}"
-    if part == AgencyRole.COOP:
+def state_phrase(part: TaskAgency) -> str:
+    """'đang thực hiện', 'đã hoàn thành, đúng hạn (đã gia hạn)', 'đã hủy: lý do' …"""
+    if part.state == AssignmentState.DONE:
+        timely = on_time(part)
+        if timely is None:
+            return _("done")
+        if not timely:
+            return _("done late")
+        return _("done on time (extended)") if part.extended else _("done on time")
+    label = _(STATE_LABELS[part.state])
+    if part.state_note and part.state in (AssignmentState.OPEN, AssignmentState.CANCELLED):
+        reason = shorten(part.state_note, 200)
+        if part.state == AssignmentState.OPEN:
+            return _("{state} (report returned: {reason})").format(state=label, reason=reason)
+        return f"{label}: {reason}"
+    return label
+
+
+def part_line(row: Part, today: dt.date, tz: ZoneInfo, show_agency: bool = False) -> str:
+    """One assignment (or contribution) in a list: number, title, whose, deadline, progress, state."""
+    part = row.part
+    late = part.state == AssignmentState.OPEN and part.deadline is not None and part.deadline < today
+    line = f"{'⚠️ ' if late else ''}#{row.task.id} {shorten(row.task.title, 80)}"
+    if show_agency:
+        line += f" — {part.agency.name}"
+    if part.role == AgencyRole.COOP:
         line += " " + _("[cooperating]")
-    return (
-        line
-        + "\n   "
-        + _("Deadline: {deadline} · Progress: {progress}").format(
-            deadline=deadline_phrase(task, today), progress=progress_phrase(report, tz)
-        )
+    details = _("Deadline: {deadline} · Progress: {progress}").format(
+        deadline=part_deadline(part, today), progress=progress_phrase(row.report, tz)
     )
+    if part.state != AssignmentState.OPEN or part.state_note:
+        details += " · " + state_phrase(part)
+    return line + "\n   " + details
 
 
 def agency_names(agencies: list[Agency]) -> str:

@@ -3,18 +3,17 @@
 import re
 from typing import Any
 
-from dondoc.handlers import access, parsing
+from dondoc.handlers import access, notify, parsing
 from dondoc.handlers import conversation as flows
 from dondoc.handlers.messages import Choice, Context, Refusal, Reply
 from dondoc.handlers.registry import Router
-from dondoc.handlers.render import deadline_phrase
-from dondoc.i18n import N_, _, format_date, format_percent_value, use_language
+from dondoc.handlers.render import part_deadline
+from dondoc.i18n import N_, _, format_date, format_percent_value
 from dondoc.store import audit
+from dondoc.store.assignments import report_completion
 from dondoc.store.files import MAX_FILE_BYTES, store_file
-from dondoc.store.models import AgencyRole, ReportKind, Role, Task, TaskStatus
-from dondoc.store.outbox import enqueue
-from dondoc.store.people import people_of_agencies, people_with_role
-from dondoc.store.tasks import add_report, latest_report_of_agency, open_tasks_of_agency
+from dondoc.store.models import AgencyRole, Person, Report, ReportKind, Task, TaskAgency
+from dondoc.store.tasks import add_report, cooperating_parts, unfinished_assignments
 from dondoc.text import shorten
 
 router = Router()
@@ -48,13 +47,6 @@ def _attachment_evidence(ctx: Context) -> str | None:
     return ("📎 " + ", ".join(names)) if names else None
 
 
-def _open_task(ctx: Context, number: int) -> tuple[Task, AgencyRole]:
-    task, part = access.reportable_task(ctx, number)
-    if task.status != TaskStatus.OPEN:
-        raise Refusal(_("Task #{number} is already closed; it takes no more reports.").format(number=task.id))
-    return task, part
-
-
 @router.command(
     "baocao",
     roles=access.MEMBERS,
@@ -67,9 +59,9 @@ def report(ctx: Context, args: str) -> list[Reply]:
     words = args.split(None, 2)
     if not words:
         return [_ask_task(ctx)]
-    task, _part = _open_task(ctx, parsing.task_number(words[0], example))
+    task, part = access.reportable_part(ctx, parsing.task_number(words[0], example))
     if len(words) == 1:
-        return [_ask_percent(ctx, {"task": task.id}, task)]
+        return [_ask_percent(ctx, {"task": task.id}, task, part)]
     if not parsing.is_percent(words[1]):
         raise Refusal(
             _("Please give the percentage after the task number. For example: {example}").format(
@@ -85,10 +77,13 @@ def report(ctx: Context, args: str) -> list[Reply]:
 
 def _ask_task(ctx: Context) -> Reply:
     assert ctx.person is not None and ctx.person.agency_id is not None
-    rows, total = open_tasks_of_agency(ctx.session, ctx.person.agency_id, limit=PICK_LIMIT)
+    leads, lead_total = unfinished_assignments(ctx.session, limit=PICK_LIMIT, agency_id=ctx.person.agency_id)
+    coops, coop_total = cooperating_parts(ctx.session, ctx.person.agency_id, limit=PICK_LIMIT)
+    rows = ([r for r in leads if r.part.state == "open"] + coops)[:PICK_LIMIT]
+    total = lead_total + coop_total
     if not rows:
         raise Refusal(_("Your agency has no open tasks to report on."))
-    choices = [Choice(f"#{t.id} {shorten(t.title, 40)}", f"task:{t.id}") for t, _part in rows]
+    choices = [Choice(f"#{r.task.id} {shorten(r.task.title, 40)}", f"task:{r.task.id}") for r in rows]
     text = _("Which task are you reporting on? Answer with its number in this list:")
     if total > len(rows):
         text += "\n" + _("(The {shown} most urgent of {total}. For another task type /baocao N.)").format(
@@ -97,12 +92,12 @@ def _ask_task(ctx: Context) -> Reply:
     return flows.ask(ctx, "report", {"step": "task"}, text, choices)
 
 
-def _ask_percent(ctx: Context, state: dict[str, Any], task: Task) -> Reply:
+def _ask_percent(ctx: Context, state: dict[str, Any], task: Task, part: TaskAgency) -> Reply:
     choices = [Choice(format_percent_value(p), f"pct:{p}") for p in PERCENT_CHOICES]
     text = _(
         "Task #{number}: {title}\nDeadline: {deadline}\nHow far along is it? Choose, or type a "
         "percentage such as 60%."
-    ).format(number=task.id, title=shorten(task.title, 120), deadline=deadline_phrase(task, ctx.today))
+    ).format(number=task.id, title=shorten(task.title, 120), deadline=part_deadline(part, ctx.today))
     return flows.ask(ctx, "report", {**state, "step": "percent"}, text, choices)
 
 
@@ -134,8 +129,8 @@ def report_flow(ctx: Context, state: dict[str, Any], text: str, choice: str | No
             raise Refusal(
                 _("Please answer with a number from 1 to {count}, or type “hủy” to stop.").format(count=count)
             )
-        task, _part = _open_task(ctx, int(choice.removeprefix("task:")))
-        return [_ask_percent(ctx, {"task": task.id}, task)]
+        task, part = access.reportable_part(ctx, int(choice.removeprefix("task:")))
+        return [_ask_percent(ctx, {"task": task.id}, task, part)]
     if step == "percent":
         value = int(choice.removeprefix("pct:")) if choice else parsing.percent(text)
         return [_ask_text(ctx, {**state, "percent": value})]
@@ -161,14 +156,7 @@ def complete(ctx: Context, args: str) -> list[Reply]:
     words = args.split(None, 1)
     if not words:
         raise Refusal(_("Type it like this: {example}").format(example=example))
-    task, part = _open_task(ctx, parsing.task_number(words[0], example))
-    if part != AgencyRole.LEAD:
-        raise Refusal(
-            _(
-                "Your agency cooperates on task #{number}; only the lead agency reports it completed. "
-                "Report your contribution with /baocao {number} 100% …"
-            ).format(number=task.id)
-        )
+    task, _part = access.completable_part(ctx, parsing.task_number(words[0], example))
     text = parsing.report_text(words[1] if len(words) > 1 else "", example)
     evidence = _attachment_evidence(ctx)
     if not names_concrete_product(text, evidence is not None):
@@ -188,6 +176,7 @@ def complete(ctx: Context, args: str) -> list[Reply]:
 
 @router.flow("completion")
 def completion_flow(ctx: Context, state: dict[str, Any], text: str, choice: str | None) -> list[Reply]:
+    access.completable_part(ctx, state["task"])  # things may have changed since it asked
     evidence = _attachment_evidence(ctx)
     if not names_concrete_product(text, evidence is not None):
         raise Refusal(
@@ -209,11 +198,17 @@ def submit(
     kind: ReportKind,
     confirmed: bool = False,
 ) -> list[Reply]:
-    """Record a report, unless it goes below the agency's last percentage: then ask first."""
-    if isinstance(task, int):  # from a saved flow: check again, things may have changed since
-        task, _part = _open_task(ctx, task)
-    assert ctx.person is not None and ctx.person.agency_id is not None
-    last = latest_report_of_agency(ctx.session, task.id, ctx.person.agency_id)
+    """Record a report on the agency's part, unless it goes below the agency's last percentage: then ask
+    first. A lead agency's completion report moves its assignment to `reported` and asks the office."""
+    number = task if isinstance(task, int) else task.id
+    # Checked again even when the caller did: a saved flow may answer long after it asked.
+    task, part = (
+        access.completable_part(ctx, number)
+        if kind == ReportKind.COMPLETION
+        else access.reportable_part(ctx, number)
+    )
+    assert ctx.person is not None and ctx.person.agency is not None
+    last = part.last_report
     if not confirmed and last is not None and percent < last.percent:
         state = {"task": task.id, "percent": percent, "text": text, "evidence": evidence, "kind": kind.value}
         question = _(
@@ -234,8 +229,7 @@ def submit(
         ]
     report_row = add_report(
         ctx.session,
-        task=task,
-        agency_id=ctx.person.agency_id,
+        part=part,
         person=ctx.person,
         kind=kind,
         percent=percent,
@@ -243,6 +237,8 @@ def submit(
         evidence=evidence,
         now=ctx.now,
     )
+    if kind == ReportKind.COMPLETION:
+        report_completion(part, report_row)
     audit.record(
         ctx.session,
         ctx.person,
@@ -251,16 +247,26 @@ def submit(
         subject=f"task:{task.id}",
         report_id=report_row.id,
         percent=percent,
+        agency_id=part.agency_id,
+        agency=ctx.person.agency.name,
     )
     flows.end(ctx)
-    _tell_others(ctx, task, percent, text, kind)
+    _tell_others(ctx, task, part, report_row)
     if kind == ReportKind.COMPLETION:
         return [
             Reply(
                 _(
-                    "✅ Completion of task #{number} recorded. The office will confirm it; until then the "
-                    "task stays open."
-                ).format(number=task.id)
+                    "✅ Completion of task #{number} by {agency} recorded. The office has been asked to "
+                    "confirm it; you will be told of its decision."
+                ).format(number=task.id, agency=ctx.person.agency.name)
+            )
+        ]
+    if part.role == AgencyRole.COOP:
+        return [
+            Reply(
+                _(
+                    "✅ Recorded: the contribution of {agency} to task #{number}, {percent}. Thank you."
+                ).format(agency=ctx.person.agency.name, number=task.id, percent=format_percent_value(percent))
             )
         ]
     return [
@@ -291,34 +297,67 @@ def confirm_lower_flow(ctx: Context, state: dict[str, Any], text: str, choice: s
     )
 
 
-def _tell_others(ctx: Context, task: Task, percent: int, text: str, kind: ReportKind) -> None:
-    """The agency head sees what officers send; the office hears of completions."""
+def decision_choices(task: Task, part: TaskAgency) -> list[Choice]:
+    """The office's answers to a completion report: confirm, or return it (the bot then asks why)."""
+    code = part.agency.code
+    return [
+        Choice(_("✅ Confirm done"), f"/xacnhan {task.id} {code}"),
+        Choice(_("↩️ Return it"), f"/tralai {task.id} {code}"),
+    ]
+
+
+def _tell_others(ctx: Context, task: Task, part: TaskAgency, report: Report) -> None:
+    """The agency head sees what officers send; the office hears of completions, with its choices."""
     reporter = ctx.person
     assert reporter is not None and reporter.agency is not None
-    recipients = [
-        p for p in people_of_agencies(ctx.session, [reporter.agency_id], [Role.HEAD]) if p.id != reporter.id
-    ]
-    if kind == ReportKind.COMPLETION:
-        recipients += people_with_role(ctx.session, Role.ADMIN)
-    for person in recipients:
-        with use_language(person.language):
-            if kind == ReportKind.COMPLETION:
-                message = _(
-                    "✅ {agency} reports task #{number} completed ({who}): {text}\nType /xem {number} "
-                    "to read it."
-                )
-            else:
-                message = _("{who} ({agency}) reported {percent} on task #{number}: {text}")
-            enqueue(
-                ctx.session,
-                person,
-                message.format(
-                    agency=reporter.agency.name,
-                    number=task.id,
-                    who=reporter.name,
-                    text=shorten(text, 300),
-                    percent=format_percent_value(percent),
-                ),
-                ctx.now,
-                kind="report",
-            )
+    agency = reporter.agency
+
+    def progress_text(person: Person) -> str:
+        return _("{who} ({agency}) reported {percent} on task #{number}: {text}").format(
+            who=reporter.name,
+            agency=agency.name,
+            percent=format_percent_value(report.percent),
+            number=task.id,
+            text=shorten(report.text, 300),
+        )
+
+    def completion_text(person: Person) -> str:
+        return _(
+            "✅ {agency} reports task #{number} completed ({who}): {text}\nProduct: {evidence}\n"
+            "Confirm with /xacnhan {number} {code}, or return it with /tralai {number} {code} and the reason."
+        ).format(
+            agency=agency.name,
+            number=task.id,
+            who=reporter.name,
+            text=shorten(report.text, 300),
+            evidence=shorten(report.evidence or report.text, 300),
+            code=agency.code,
+        )
+
+    if report.kind == ReportKind.COMPLETION:
+        notify.tell(
+            ctx.session,
+            notify.heads(ctx.session, [agency.id]),
+            ctx.now,
+            "report",
+            completion_text,
+            skip=reporter,
+        )
+        notify.tell(
+            ctx.session,
+            notify.office(ctx.session),
+            ctx.now,
+            "decision",
+            completion_text,
+            lambda person: decision_choices(task, part),
+            skip=reporter,
+        )
+    else:
+        notify.tell(
+            ctx.session,
+            notify.heads(ctx.session, [agency.id]),
+            ctx.now,
+            "report",
+            progress_text,
+            skip=reporter,
+        )

@@ -9,14 +9,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dondoc.i18n import _, format_date, use_language
+from dondoc.handlers.new_tasks import tell_new_parts
+from dondoc.i18n import _
 from dondoc.notices.mentions import Mention
 from dondoc.notices.parse import FoundTask, ParsedNotice
 from dondoc.store import audit
 from dondoc.store.agencies import list_agencies
-from dondoc.store.models import Agency, Notice, Person, Role, Task
-from dondoc.store.outbox import enqueue
-from dondoc.store.people import people_of_agencies
+from dondoc.store.models import Agency, Notice, Person, Task
 from dondoc.store.tasks import TITLE_LENGTH, add_task
 from dondoc.text import shorten
 
@@ -102,34 +101,17 @@ def _store_task(
     )
 
 
-def tell_agencies(session: Session, tasks: list[Task], notice: Notice, now: dt.datetime) -> int:
+def tell_agencies(
+    session: Session, tasks: list[Task], notice: Notice, now: dt.datetime, today: dt.date
+) -> int:
     """One message to each person of a lead or cooperating agency listing what is new for them."""
-    by_agency: dict[int, list[Task]] = {}
-    for task in tasks:
-        for link in task.agencies:
-            by_agency.setdefault(link.agency_id, []).append(task)
-    sent = 0
-    for person in people_of_agencies(session, by_agency, [Role.HEAD, Role.STAFF]):
-        mine = by_agency.get(person.agency_id or 0, [])
-        with use_language(person.language):
-            lines = [
-                _("📌 {count} new task(s) for {agency} from notice {notice}:").format(
-                    count=len(mine),
-                    agency=person.agency.name if person.agency else "",
-                    notice=notice.number or shorten(notice.title, 80),
-                )
-            ]
-            for task in mine[:20]:
-                deadline = format_date(task.deadline) if task.deadline else _("no fixed deadline (ongoing)")
-                lines.append(f"#{task.id} {shorten(task.title, 90)} — {deadline}")
-            lines.append(_("Type /xem N to read a task and confirm you have received it."))
-            if enqueue(session, person, "\n".join(lines), now, kind="task"):
-                sent += 1
-    return sent
+    return tell_new_parts(
+        session, [(task, part) for task in tasks for part in task.agencies], now, today, notice
+    )
 
 
 def import_and_tell(
-    session: Session, parsed: ParsedNotice, text: str, person: Person | None, now: dt.datetime
+    session: Session, parsed: ParsedNotice, text: str, person: Person | None, now: dt.datetime, today: dt.date
 ) -> tuple[ImportResult, str]:
     """Import a confirmed notice, tell the agencies, and say what happened (in the current language)."""
     result = import_notice(session, parsed, text, person, now)
@@ -137,7 +119,7 @@ def import_and_tell(
         return result, _("This notice was imported already (notice #{number}); nothing was added.").format(
             number=result.notice.id
         )
-    told = tell_agencies(session, result.tasks, result.notice, now)
+    told = tell_agencies(session, result.tasks, result.notice, now, today)
     return result, _(
         "✅ Imported {count} task(s): {numbers}. {told} people were told of their new tasks."
     ).format(count=len(result.tasks), numbers=", ".join(f"#{t.id}" for t in result.tasks), told=told)

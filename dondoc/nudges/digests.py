@@ -3,15 +3,15 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dondoc.i18n import _, format_date, use_language
 from dondoc.store.db import insert_for
-from dondoc.store.models import Agency, DigestLog, Person, Report, Role
+from dondoc.store.models import Agency, DigestLog, Person, Role
 from dondoc.store.outbox import enqueue
 from dondoc.store.people import people_with_role
-from dondoc.store.tasks import agency_counts
+from dondoc.store.tasks import agency_counts, reports_since
 
 DAILY = "daily"
 WEEKLY = "weekly"
@@ -32,15 +32,19 @@ def _claim(session: Session, kind: str, period: dt.date, person: Person, now: dt
 def digest_text(session: Session, kind: str, today: dt.date, tz: ZoneInfo) -> str:
     counts = agency_counts(session, today)
     names = dict(session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(list(counts)))).all())
-    start = dt.datetime.combine(today, dt.time(), tzinfo=tz)
-    reported = session.scalar(select(func.count()).select_from(Report).where(Report.created_at >= start)) or 0
+    reported = reports_since(session, dt.datetime.combine(today, dt.time(), tzinfo=tz))
     title = _("Daily digest, {date}") if kind == DAILY else _("Weekly digest, week of {date}")
     lines = [
         title.format(date=format_date(today)),
-        _("Open: {open} · overdue: {overdue} · due within 7 days: {soon} · reports today: {reported}").format(
+        _(
+            "In progress: {open} · overdue: {overdue} · due within 7 days: {soon} · awaiting confirmation: "
+            "{awaiting} · not yet acknowledged: {unreceived} · reports today: {reported}"
+        ).format(
             open=sum(c.open for c in counts.values()),
             overdue=sum(c.overdue for c in counts.values()),
             soon=sum(c.due_soon for c in counts.values()),
+            awaiting=sum(c.awaiting_confirmation for c in counts.values()),
+            unreceived=sum(c.not_received for c in counts.values()),
             reported=reported,
         ),
     ]
@@ -48,7 +52,7 @@ def digest_text(session: Session, kind: str, today: dt.date, tz: ZoneInfo) -> st
     if late:
         lines.append(_("Agencies with overdue tasks:"))
         lines += [f"• {names[c.agency_id]}: {c.overdue}" for c in late[:TOP]]
-    lines.append(_("Details: /quahan, /tonghop."))
+    lines.append(_("Details: /quahan, /sapden, /tonghop."))
     return "\n".join(lines)
 
 

@@ -1,8 +1,12 @@
 """The sweep: from the database, which nudges are owed now; written to the nudge log and the outbox in
 one transaction. The nudge log's unique key makes a second sweep, or a second process, harmless.
 
-Work is driven by what is owed, not by what is stored: the distinct deadlines of open tasks come from
-an index, the ladder is computed per deadline, and only tasks whose deadline owes a step are loaded.
+Everything is per assignment (a task's lead agency, with its own current deadline and state): a
+reported, done or cancelled assignment is not nudged, while the other agencies of the same task still
+are. Work is driven by what is owed, not by what is stored: the distinct deadlines of open assignments
+come from an index, the ladder is computed per deadline, and only assignments whose deadline owes a
+step are loaded. An assignment nobody has acknowledged ("Đã nhận") one working day after it was given
+gets one reminder, a step of its own.
 """
 
 import datetime as dt
@@ -10,32 +14,31 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dondoc.handlers.messages import Choice
+from dondoc.handlers.new_tasks import received_choice
+from dondoc.handlers.notify import queue
+from dondoc.i18n import use_language
 from dondoc.nudges.ladder import NudgePolicy, Step, latest_step
 from dondoc.nudges.texts import nudge_text
 from dondoc.nudges.workdays import WorkCalendar
 from dondoc.store.db import insert_for
-from dondoc.store.models import (
-    Agency,
-    AgencyRole,
-    Notice,
-    NudgeLog,
-    Person,
-    Report,
-    Role,
-    SweepState,
-    Task,
-    TaskAgency,
-    TaskStatus,
-)
-from dondoc.store.outbox import enqueue
+from dondoc.store.models import Agency, Notice, NudgeLog, Person, Report, Role, SweepState, Task
 from dondoc.store.people import people_of_agencies, people_with_role
-from dondoc.store.tasks import latest_reports
+from dondoc.store.tasks import (
+    open_assignments_due,
+    open_dated_deadlines,
+    open_undated_assignments,
+    parts_by_key,
+    unreceived_created_between,
+)
 
 SWEEP = "nudges"
 PERIODIC = "periodic"
+RECEIVED = "received"  # the one reminder to say "Đã nhận"
+RECEIPT_LOOKBACK = dt.timedelta(days=31)
 
 Key = tuple[int, int, str, dt.date]
 
@@ -45,7 +48,9 @@ class Owed:
     task_id: int
     agency_id: int
     step: Step
-    deadline: dt.date  # the task's deadline, or the period's first day for periodic requests
+    deadline: (
+        dt.date
+    )  # the assignment's deadline; the period's first day (periodic); the day given (received)
     periodic: bool = False
     skipped: bool = False  # the agency reported since the last nudge
 
@@ -59,6 +64,7 @@ class Message:
     owed: Owed
     person: Person
     text: str
+    choices: tuple[Choice, ...] = ()
 
 
 @dataclass
@@ -104,29 +110,26 @@ def owed_nudges(
     since: dt.date | None,
     history: History,
 ) -> list[Owed]:
-    """The latest step each open task is owed in the window (since … the last due day), not yet logged."""
+    """The latest step each open assignment is owed in the window (since … the last due day), not yet
+    logged."""
     local = at.astimezone(tz)
     if local.hour < policy.hour or not calendar.is_working_day(local.date()):
         return []  # nudges go out from the send hour on working days only
     last_day = local.date()
     first_day = min(since, last_day) if since else last_day
     owed_by_deadline: dict[dt.date, Step] = {}
-    deadlines = session.scalars(
-        select(Task.deadline).where(Task.status == TaskStatus.OPEN, Task.deadline.is_not(None)).distinct()
-    ).all()
-    for deadline in deadlines:
+    for deadline in open_dated_deadlines(session):
         step = latest_step(deadline, last_day, calendar, policy)
         if step is not None and step.send_on >= first_day:
             owed_by_deadline[deadline] = step
     owed: list[Owed] = []
     if owed_by_deadline:
-        rows = session.execute(
-            select(Task.id, TaskAgency.agency_id, Task.deadline)
-            .join(TaskAgency, and_(TaskAgency.task_id == Task.id, TaskAgency.role == AgencyRole.LEAD))
-            .where(Task.status == TaskStatus.OPEN, Task.deadline.in_(list(owed_by_deadline)))
-        ).all()
-        owed = [Owed(task, agency, owed_by_deadline[deadline], deadline) for task, agency, deadline in rows]
+        owed = [
+            Owed(task, agency, owed_by_deadline[deadline], deadline)
+            for task, agency, deadline in open_assignments_due(session, owed_by_deadline)
+        ]
     owed += _periodic(session, first_day, last_day, calendar, policy)
+    owed += _receipt_reminders(session, first_day, last_day, tz, calendar)
     if not owed:
         return []
     logged = history.logged(sorted({o.task_id for o in owed}))
@@ -146,12 +149,25 @@ def _periodic(
     if not first_day <= send_on <= last_day:
         return []
     step = Step(PERIODIC, send_on)
-    rows = session.execute(
-        select(Task.id, TaskAgency.agency_id)
-        .join(TaskAgency, and_(TaskAgency.task_id == Task.id, TaskAgency.role == AgencyRole.LEAD))
-        .where(Task.status == TaskStatus.OPEN, Task.deadline.is_(None), Task.created_at < _start_of(send_on))
-    ).all()
+    rows = open_undated_assignments(session, _start_of(send_on))
     return [Owed(task, agency, step, period, periodic=True) for task, agency in rows]
+
+
+def _receipt_reminders(
+    session: Session, first_day: dt.date, last_day: dt.date, tz: ZoneInfo, calendar: WorkCalendar
+) -> list[Owed]:
+    """One reminder, on the first working day after an assignment was given, if nobody has said
+    "Đã nhận" by then; an assignment given before the window (older than the bot's last sweep) is not
+    reminded late."""
+    start = dt.datetime.combine(first_day, dt.time(), tzinfo=tz) - RECEIPT_LOOKBACK
+    end = dt.datetime.combine(last_day, dt.time(), tzinfo=tz)  # given before today
+    owed = []
+    for task, agency, created in unreceived_created_between(session, start, end):
+        given = created.astimezone(tz).date()
+        send_on = calendar.after(given)
+        if first_day <= send_on <= last_day:
+            owed.append(Owed(task, agency, Step(RECEIVED, send_on), given))
+    return owed
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -207,10 +223,11 @@ def compose(session: Session, owed: Iterable[Owed], today: dt.date, tz: ZoneInfo
     for person in people_of_agencies(session, agencies, [Role.HEAD, Role.STAFF]):
         people.setdefault(person.agency_id or 0, []).append(person)
     office = people_with_role(session, Role.ADMIN)
-    reports = latest_reports(session, tasks)
+    parts = parts_by_key(session, {(o.task_id, o.agency_id) for o in items})
     messages = []
     for item in items:
         task, agency = tasks[item.task_id], agencies[item.agency_id]
+        part = parts.get((item.task_id, item.agency_id))
         members = people.get(agency.id, [])
         recipients = [p for p in members if p.role == Role.STAFF] or [
             p for p in members if p.role == Role.HEAD
@@ -229,13 +246,20 @@ def compose(session: Session, owed: Iterable[Owed], today: dt.date, tz: ZoneInfo
                 agency=agency,
                 step=item.step.name,
                 escalate=item.step.escalate,
-                deadline=None if item.periodic else item.deadline,
+                deadline=None if item.periodic or item.step.name == RECEIVED else item.deadline,
+                original=part.original_deadline if part is not None else None,
                 today=today,
-                report=reports.get(task.id),
+                report=part.last_report if part is not None else None,
                 tz=tz,
                 period=item.deadline if item.periodic else None,
+                given=item.deadline if item.step.name == RECEIVED else None,
+                for_office=person.role == Role.ADMIN,
             )
-            messages.append(Message(item, person, text))
+            choices: tuple[Choice, ...] = ()
+            if item.step.name == RECEIVED:
+                with use_language(person.language):
+                    choices = (received_choice([task.id]),)
+            messages.append(Message(item, person, text, choices))
     return messages
 
 
@@ -272,12 +296,15 @@ def run_sweep(
     owed = owed_nudges(session, now, tz, calendar, policy, _last_sweep_day(session, tz), History(session))
     today = now.astimezone(tz).date()
     # Claimed in key order, so two processes sweeping at once wait for each other instead of deadlocking.
-    claimed = [
-        item for item in sorted(owed, key=lambda o: o.key) if _insert_log(session, item, now) is not None
-    ]
+    log_ids: dict[Key, int] = {}
+    for item in sorted(owed, key=lambda o: o.key):
+        log_id = _insert_log(session, item, now)
+        if log_id is not None:
+            log_ids[item.key] = log_id
+    claimed = [item for item in owed if item.key in log_ids]
     messages = compose(session, claimed, today, tz)
     for message in messages:
-        enqueue(session, message.person, message.text, now, kind="nudge")
+        queue(session, message.person, message.text, now, "nudge", message.choices, log_ids[message.owed.key])
     insert = insert_for(session)
     session.execute(
         insert(SweepState)

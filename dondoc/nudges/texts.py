@@ -3,7 +3,7 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from dondoc.handlers.render import days_phrase, progress_phrase
+from dondoc.handlers.render import days_phrase, deadline_phrase, progress_phrase
 from dondoc.i18n import _, format_date, use_language
 from dondoc.store.models import Agency, Notice, Report, Task
 from dondoc.text import shorten
@@ -27,8 +27,13 @@ def nudge_text(
     today: dt.date,
     report: Report | None,
     tz: ZoneInfo,
+    original: dt.date | None = None,
     period: dt.date | None = None,
+    given: dt.date | None = None,
+    for_office: bool = False,
 ) -> str:
+    """The nudge to one person. It offers only commands the reader may use: the agency's people report
+    or ask for a new deadline; the office (on an escalation) reads the task."""
     with use_language(language):
         lines: list[str] = []
         if escalate:
@@ -46,11 +51,22 @@ def nudge_text(
         lines.append(_("Lead: {agencies}").format(agencies=agency.name))
         if deadline is not None:
             lines.append(
-                _("Deadline: {date} ({days})").format(
-                    date=format_date(deadline), days=days_phrase(deadline, today)
-                )
+                _("Deadline: {deadline}").format(deadline=deadline_phrase(deadline, today, original))
             )
+        if given is not None:
+            lines.append(
+                _(
+                    "The office assigned this task on {date} and has not yet heard that your agency received "
+                    "it. Please confirm: answer “đã nhận {number}” (or /danhan {number})."
+                ).format(date=format_date(given), number=task.id)
+            )
+            lines.append(_("Respectfully."))
+            return "\n".join(lines)
         lines.append(_("Last report: {progress}").format(progress=progress_phrase(report, tz)))
+        if for_office:
+            lines.append(_("For the task and its reports: /xem {number}.").format(number=task.id))
+            lines.append(_("Respectfully."))
+            return "\n".join(lines)
         if period is not None:
             lines.append(
                 _("Please report this ongoing task's progress for the period starting {date}.").format(
@@ -61,8 +77,8 @@ def nudge_text(
             lines.append(
                 _(
                     "The task is overdue. Please report its result or progress without delay, or ask for "
-                    "a new deadline."
-                )
+                    "a new deadline: /giahan {number} dd/mm/yyyy reason."
+                ).format(number=task.id)
             )
         else:
             lines.append(_("Please report progress before the deadline."))

@@ -3,7 +3,8 @@
 import datetime as dt
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
 
 from dondoc.store.models import AuditLog, Person
 
@@ -23,5 +24,18 @@ def record(
             subject=subject,
             detail=detail or None,
             created_at=now,
+        )
+    )
+
+
+def entries(session: Session, subject: str, limit: int) -> list[AuditLog]:
+    """The newest entries about one subject ("task:12"), with who did it."""
+    return list(
+        session.scalars(
+            select(AuditLog)
+            .options(joinedload(AuditLog.person))
+            .where(AuditLog.subject == subject)
+            .order_by(AuditLog.id.desc())
+            .limit(limit)
         )
     )

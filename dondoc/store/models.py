@@ -19,6 +19,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING = {
@@ -70,6 +71,21 @@ class TaskStatus(enum.StrEnum):
 class AgencyRole(enum.StrEnum):
     LEAD = "lead"
     COOP = "coop"
+
+
+class AssignmentState(enum.StrEnum):
+    """Where a lead agency's part of a task stands (product.md, "Assignments")."""
+
+    OPEN = "open"  # being worked on; also after the office returned a completion report
+    REPORTED = "reported"  # completion reported with a concrete product; the office is to decide
+    DONE = "done"  # confirmed by the office
+    CANCELLED = "cancelled"  # cancelled by the office, or the agency was taken off the task
+
+
+class ExtensionStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
 
 
 class ReportKind(enum.StrEnum):
@@ -187,8 +203,7 @@ class Task(Base):
     ref: Mapped[str | None] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(300))
     text: Mapped[str] = mapped_column(Text)
-    deadline: Mapped[dt.date | None] = mapped_column(Date)
-    original_deadline: Mapped[dt.date | None] = mapped_column(Date)
+    deadline: Mapped[dt.date | None] = mapped_column(Date)  # as assigned; each assignment keeps its own
     deadline_text: Mapped[str | None] = mapped_column(String(300))
     recurrence: Mapped[str | None] = mapped_column(String(40))
     coop_text: Mapped[str | None] = mapped_column(Text)
@@ -202,22 +217,51 @@ class Task(Base):
 
 
 class TaskAgency(Base):
-    """An agency's part in a task: lead (chủ trì) or cooperating (phối hợp)."""
+    """An agency's part in a task. A lead (chủ trì) row is an *assignment*: tracked, nudged, counted and
+    ranked on its own, with its own state, progress, deadlines and acknowledgement. A cooperating
+    (phối hợp) row only records the agency's contribution; its state is open or cancelled."""
 
     __tablename__ = "task_agency"
     __table_args__ = (
         UniqueConstraint("task_id", "agency_id", name="uq_task_agency_pair"),
         Index("ix_task_agency_agency_task", "agency_id", "task_id"),
+        Index("ix_task_agency_agency_state_deadline", "agency_id", "state", "deadline"),
+        Index("ix_task_agency_role_state_deadline", "role", "state", "deadline"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"))
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
     role: Mapped[AgencyRole] = mapped_column(_enum(AgencyRole, "agency_role"))
-    received_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    state: Mapped[AssignmentState] = mapped_column(
+        _enum(AssignmentState, "assignment_state"), default=AssignmentState.OPEN, server_default="open"
+    )
+    # The deadline now (moved by an approved extension) and the one first given, which is never
+    # overwritten by an extension: "done on time" is judged against both.
+    deadline: Mapped[dt.date | None] = mapped_column(Date)
+    original_deadline: Mapped[dt.date | None] = mapped_column(Date)
+    received_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())  # "Đã nhận"
+    received_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    last_report_id: Mapped[int | None] = mapped_column(ForeignKey("report.id"))  # the agency's progress
+    completion_report_id: Mapped[int | None] = mapped_column(ForeignKey("report.id"))
+    completed_on: Mapped[dt.date | None] = mapped_column(Date)  # local date of the confirmed completion
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    state_note: Mapped[str | None] = mapped_column(Text)  # why it was returned or cancelled
+    created_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     task: Mapped[Task] = relationship(back_populates="agencies")
     agency: Mapped[Agency] = relationship()
+    last_report: Mapped["Report | None"] = relationship(foreign_keys=[last_report_id])
+    received_by: Mapped["Person | None"] = relationship(foreign_keys=[received_by_id])
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role == AgencyRole.LEAD
+
+    @property
+    def extended(self) -> bool:
+        return self.deadline != self.original_deadline
 
 
 class Report(Base):
@@ -255,19 +299,37 @@ class StoredFile(Base):
 
 
 class ExtensionRequest(Base):
+    """A lead agency's request for a new deadline, and the office's decision. At most one pending per
+    assignment (a partial unique index)."""
+
     __tablename__ = "extension_request"
+    __table_args__ = (
+        Index(
+            "uq_extension_request_pending",
+            "task_id",
+            "agency_id",
+            unique=True,
+            sqlite_where=sql_text("status = 'pending'"),
+            postgresql_where=sql_text("status = 'pending'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), index=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    previous_deadline: Mapped[dt.date | None] = mapped_column(Date)
     requested_deadline: Mapped[dt.date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[ExtensionStatus] = mapped_column(
+        _enum(ExtensionStatus, "extension_status"), default=ExtensionStatus.PENDING
+    )
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     decision_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    agency: Mapped[Agency] = relationship()
 
 
 class NudgeLog(Base):
@@ -334,6 +396,8 @@ class Outbox(Base):
     platform: Mapped[str] = mapped_column(String(20))
     chat_id: Mapped[str] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
+    # Answers offered with the message, as [[label, command], …]: buttons on Telegram, numbers elsewhere.
+    choices: Mapped[list[list[str]] | None] = mapped_column(JSON)
     kind: Mapped[str] = mapped_column(String(20), default="message")
     nudge_id: Mapped[int | None] = mapped_column(ForeignKey("nudge_log.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
@@ -348,9 +412,11 @@ class AuditLog(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     action: Mapped[str] = mapped_column(String(40))
-    subject: Mapped[str | None] = mapped_column(String(100))
+    subject: Mapped[str | None] = mapped_column(String(100), index=True)
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+
+    person: Mapped[Person | None] = relationship()
 
 
 class ProcessedUpdate(Base):
@@ -378,12 +444,14 @@ __all__ = [
     "Agency",
     "AgencyAlias",
     "AgencyRole",
+    "AssignmentState",
     "AuditLog",
     "Base",
     "CalendarDay",
     "Conversation",
     "DigestLog",
     "ExtensionRequest",
+    "ExtensionStatus",
     "Invite",
     "Notice",
     "NudgeLog",

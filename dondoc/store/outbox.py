@@ -1,7 +1,7 @@
 """The outbox: messages to people, written in the same transaction as what caused them."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,8 +17,12 @@ def enqueue(
     now: dt.datetime,
     kind: str = "message",
     nudge_id: int | None = None,
+    choices: Sequence[tuple[str, str]] = (),
 ) -> Outbox | None:
-    """Queue `text` for `person` through their newest link; None when they cannot be reached."""
+    """Queue `text` for `person` through their newest link; None when they cannot be reached.
+
+    `choices` are (label, command) answers offered with it: buttons on Telegram, numbered lines elsewhere.
+    """
     if not person.active:
         return None
     link = reachable_link(session, person.id)
@@ -31,6 +35,7 @@ def enqueue(
         text=text,
         kind=kind,
         nudge_id=nudge_id,
+        choices=[list(c) for c in choices] or None,
         created_at=now,
     )
     session.add(row)

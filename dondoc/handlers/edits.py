@@ -1,0 +1,405 @@
+"""The office changes tasks: /sua N (text, deadline, lead or cooperating agencies) and /huy N.
+
+Agencies added are told as for a new task, agencies taken off are told it is no longer theirs; every
+change goes to the audit log, which `/xem N` shows.
+"""
+
+import re
+from typing import Any
+
+from dondoc.handlers import access, notify, parsing, picking
+from dondoc.handlers import conversation as flows
+from dondoc.handlers.messages import Choice, Context, Refusal, Reply
+from dondoc.handlers.new_tasks import ONGOING_WORDS, tell_new_parts
+from dondoc.handlers.registry import Router
+from dondoc.handlers.render import deadline_phrase
+from dondoc.i18n import N_, _, format_date
+from dondoc.store import audit
+from dondoc.store.assignments import cancel, reopen
+from dondoc.store.models import Agency, AgencyRole, AssignmentState, Person, Task, TaskAgency, TaskStatus
+from dondoc.store.tasks import TITLE_LENGTH, add_part, parts_of_task, refresh_task_status
+from dondoc.text import fold, shorten
+
+router = Router()
+FIELD_WORDS = {
+    "han": "deadline",
+    "hanchot": "deadline",
+    "thoihan": "deadline",
+    "deadline": "deadline",
+    "noidung": "text",
+    "text": "text",
+    "chutri": "lead",
+    "lead": "lead",
+    "phoihop": "coop",
+    "coop": "coop",
+}
+_SIGNED = re.compile(r"(?:^|\s)([+-])\s*")
+EDIT_USAGE = N_(
+    "Type what to change, for example:\n/sua {number} hạn 30/4/2026\n/sua {number} chutri +STC -SYT\n"
+    "/sua {number} phoihop +Sở Tư pháp\n/sua {number} noidung the new text\nor /sua {number} alone to be "
+    "guided."
+)
+
+
+def _field(words: list[str]) -> tuple[str | None, int]:
+    """'hạn', 'chủ trì', 'nội dung' … (one or two words) -> the field, and how many words it took."""
+    for count in (2, 1):
+        if len(words) >= count and (field := FIELD_WORDS.get(fold("".join(words[:count])).replace(" ", ""))):
+            return field, count
+    return None, 0
+
+
+def _open_task(ctx: Context, number: int) -> Task:
+    task = access.visible_task(ctx, number)
+    if task.status != TaskStatus.OPEN:
+        raise Refusal(
+            _("Task #{number} is closed ({status}); it cannot be changed.").format(
+                number=task.id, status=_("done") if task.status == TaskStatus.DONE else _("cancelled")
+            )
+        )
+    return task
+
+
+@router.command(
+    "sua",
+    roles=access.OFFICE,
+    summary=N_("change a task: text, deadline, lead or cooperating agencies"),
+    syntax=N_("/sua N [hạn|chutri|phoihop|noidung] …"),
+    aliases=("edit",),
+)
+def edit(ctx: Context, args: str) -> list[Reply]:
+    word, rest = parsing.split_first(args)
+    if not word:
+        raise Refusal(_(EDIT_USAGE).format(number=12))
+    task = _open_task(ctx, parsing.task_number(word, "/sua 12 hạn 30/4/2026"))
+    words = rest.split()
+    if not words:
+        return [_ask_field(ctx, task)]
+    field, count = _field(words)
+    if field is None:
+        raise Refusal(_(EDIT_USAGE).format(number=task.id))
+    value = rest.split(None, count)[count] if len(words) > count else ""
+    if not value.strip():
+        return [_ask_value(ctx, task, field)]
+    return apply_edit(ctx, task, field, value)
+
+
+def _ask_field(ctx: Context, task: Task) -> Reply:
+    choices = [
+        Choice(_("Text"), "text"),
+        Choice(_("Deadline"), "deadline"),
+        Choice(_("Lead agencies"), "lead"),
+        Choice(_("Cooperating agencies"), "coop"),
+    ]
+    return flows.ask(
+        ctx,
+        "edit",
+        {"task": task.id, "step": "field"},
+        _("What do you want to change in task #{number}: {title}?").format(
+            number=task.id, title=shorten(task.title, 100)
+        ),
+        choices,
+    )
+
+
+def _ask_value(ctx: Context, task: Task, field: str) -> Reply:
+    questions = {
+        "text": _("Write the new text of task #{number}."),
+        "deadline": _("Write the new deadline of task #{number} (for example 30/4/2026, or “thường xuyên”)."),
+        "lead": _("Which lead agencies to add or take off task #{number}? For example: +STC -Sở Y tế"),
+        "coop": _(
+            "Which cooperating agencies to add or take off task #{number}? For example: +Sở Tư pháp -STC"
+        ),
+    }
+    return flows.ask(
+        ctx,
+        "edit",
+        {"task": task.id, "step": "value", "field": field},
+        questions[field].format(number=task.id),
+    )
+
+
+@router.flow("edit")
+def edit_flow(ctx: Context, state: dict[str, Any], text: str, choice: str | None) -> list[Reply]:
+    task = _open_task(ctx, int(state["task"]))
+    if state.get("step") == "field":
+        if choice not in ("text", "deadline", "lead", "coop"):
+            raise Refusal(
+                _("Please answer with a number from 1 to {count}, or type “hủy” to stop.").format(count=4)
+            )
+        return [_ask_value(ctx, task, choice)]
+    flows.end(ctx)
+    return apply_edit(ctx, task, state["field"], text)
+
+
+def apply_edit(ctx: Context, task: Task, field: str, value: str) -> list[Reply]:
+    if field == "text":
+        return _edit_text(ctx, task, value)
+    if field == "deadline":
+        return _edit_deadline(ctx, task, value)
+    return _edit_agencies(ctx, task, AgencyRole.LEAD if field == "lead" else AgencyRole.COOP, value)
+
+
+def _edit_text(ctx: Context, task: Task, value: str) -> list[Reply]:
+    text = parsing.report_text(value, "…")
+    task.text, task.title = text, shorten(text, TITLE_LENGTH)
+    audit.record(ctx.session, ctx.person, "task.edit", ctx.now, subject=f"task:{task.id}", what=_("text"))
+    parts = [
+        p
+        for p in parts_of_task(ctx.session, task.id)
+        if p.state in (AssignmentState.OPEN, AssignmentState.REPORTED)
+    ]
+
+    def told(person: Person) -> str:
+        return _(
+            "✏️ The office has changed the text of task #{number}:\n{text}\nType /xem {number} to read it."
+        ).format(number=task.id, text=shorten(text, 600))
+
+    notify.tell(ctx.session, notify.members(ctx.session, [p.agency_id for p in parts]), ctx.now, "task", told)
+    return [Reply(_("✏️ Task #{number} now reads: {text}").format(number=task.id, text=shorten(text, 300)))]
+
+
+def _edit_deadline(ctx: Context, task: Task, value: str) -> list[Reply]:
+    ongoing = fold(value) in ONGOING_WORDS
+    deadline = None if ongoing else parsing.date(value, ctx.today)
+    if deadline is not None and deadline < ctx.today:
+        raise Refusal(
+            _("The deadline {date} has already passed. Give a date from today on.").format(
+                date=format_date(deadline)
+            )
+        )
+    before = task.deadline
+    task.deadline, task.deadline_text = deadline, value.strip()[:300]
+    task.recurrence = None if deadline else (task.recurrence or "ongoing")
+    parts = [
+        p
+        for p in parts_of_task(ctx.session, task.id)
+        if p.state in (AssignmentState.OPEN, AssignmentState.REPORTED)
+    ]
+    for part in parts:
+        part.deadline = part.original_deadline = deadline
+    audit.record(
+        ctx.session,
+        ctx.person,
+        "task.edit",
+        ctx.now,
+        subject=f"task:{task.id}",
+        what=_("deadline {before} → {after}").format(
+            before=format_date(before) if before else "—", after=format_date(deadline) if deadline else "—"
+        ),
+    )
+    phrase = deadline_phrase(deadline, ctx.today)
+
+    def told(person: Person) -> str:
+        return _(
+            "📅 The office has changed the deadline of task #{number}: {title}\nNew deadline: {deadline}"
+        ).format(
+            number=task.id, title=shorten(task.title, 120), deadline=deadline_phrase(deadline, ctx.today)
+        )
+
+    notify.tell(ctx.session, notify.members(ctx.session, [p.agency_id for p in parts]), ctx.now, "task", told)
+    return [Reply(_("📅 Task #{number} is now due {deadline}.").format(number=task.id, deadline=phrase))]
+
+
+def _signed_agencies(ctx: Context, value: str) -> list[tuple[str, Agency]]:
+    """'+STC -Sở Y tế' -> [('+', Sở Tài chính), ('-', Sở Y tế)]."""
+    pieces = _SIGNED.split(" " + value.strip())
+    if len(pieces) < 3 or pieces[0].strip():
+        raise Refusal(
+            _("Put + before each agency to add and - before each to take off, for example: +STC -Sở Y tế")
+        )
+    return [(pieces[i], parsing.agency(ctx, pieces[i + 1])) for i in range(1, len(pieces) - 1, 2)]
+
+
+def _edit_agencies(ctx: Context, task: Task, role: AgencyRole, value: str) -> list[Reply]:
+    changes = _signed_agencies(ctx, value)
+    parts = {p.agency_id: p for p in parts_of_task(ctx.session, task.id)}
+    added: list[TaskAgency] = []
+    removed: list[TaskAgency] = []
+    lines: list[str] = []
+    for sign, agency in changes:
+        part = parts.get(agency.id)
+        standing = part is not None and part.state != AssignmentState.CANCELLED
+        if sign == "+":
+            if standing and part.role == role:
+                lines.append(
+                    _("{agency} is already on task #{number}.").format(agency=agency.name, number=task.id)
+                )
+                continue
+            if standing and part.role == AgencyRole.LEAD:
+                raise Refusal(
+                    _(
+                        "{agency} leads task #{number}; take it off the leads first: /sua {number} chutri "
+                        "-{code}"
+                    ).format(agency=agency.name, number=task.id, code=agency.code)
+                )
+            if part is None:
+                part = add_part(ctx.session, task, agency, role, ctx.now)
+                ctx.session.flush()
+                parts[agency.id] = part
+            else:
+                part.role = role
+                part.deadline = part.original_deadline = task.deadline
+                reopen(ctx.session, task, part, ctx.now)
+            added.append(part)
+        else:
+            if not standing or part.role != role:
+                raise Refusal(
+                    _("{agency} is not a {part} agency of task #{number}.").format(
+                        agency=agency.name,
+                        part=_("lead") if role == AgencyRole.LEAD else _("cooperating"),
+                        number=task.id,
+                    )
+                )
+            if part.state == AssignmentState.DONE:
+                raise Refusal(
+                    _(
+                        "{agency} has already done its part of task #{number}; it stays credited and cannot "
+                        "be taken off."
+                    ).format(agency=agency.name, number=task.id)
+                )
+            removed.append(part)
+    if role == AgencyRole.LEAD:
+        remaining = [
+            p
+            for p in parts.values()
+            if p.role == AgencyRole.LEAD and p.state != AssignmentState.CANCELLED and p not in removed
+        ]
+        if not remaining:
+            raise Refusal(
+                _(
+                    "Task #{number} would have no lead agency left. To cancel the task type /huy {number} "
+                    "reason."
+                ).format(number=task.id)
+            )
+    for part in removed:
+        cancel(ctx.session, task, part, ctx.person, _("taken off the task by the office"), ctx.now)
+    refresh_task_status(ctx.session, task, ctx.now)
+    action_add, action_remove = (
+        ("assignment.add", "assignment.remove") if role == AgencyRole.LEAD else ("coop.add", "coop.remove")
+    )
+    for part in added:
+        audit.record(
+            ctx.session,
+            ctx.person,
+            action_add,
+            ctx.now,
+            subject=f"task:{task.id}",
+            agency_id=part.agency_id,
+            agency=part.agency.name,
+        )
+        lines.append(_("Added: {agency}").format(agency=part.agency.name))
+    for part in removed:
+        audit.record(
+            ctx.session,
+            ctx.person,
+            action_remove,
+            ctx.now,
+            subject=f"task:{task.id}",
+            agency_id=part.agency_id,
+            agency=part.agency.name,
+        )
+        lines.append(_("Taken off: {agency}").format(agency=part.agency.name))
+    told = tell_new_parts(ctx.session, [(task, p) for p in added], ctx.now, ctx.today)
+    _tell_removed(ctx, task, removed)
+    lines.append(_("{told} people of the added agencies were told.").format(told=told) if added else "")
+    return [
+        Reply(
+            "\n".join(
+                [_("✏️ Task #{number} changed:").format(number=task.id), *[line for line in lines if line]]
+            )
+        )
+    ]
+
+
+def _tell_removed(ctx: Context, task: Task, removed: list[TaskAgency]) -> None:
+    for part in removed:
+
+        def told(person: Person, part: TaskAgency = part) -> str:
+            return _(
+                "Dear {agency},\nTask #{number} ({title}) is no longer assigned to your agency; no more "
+                "reports are needed.\nRespectfully."
+            ).format(agency=part.agency.name, number=task.id, title=shorten(task.title, 120))
+
+        notify.tell(ctx.session, notify.members(ctx.session, [part.agency_id]), ctx.now, "task", told)
+
+
+@router.command(
+    "huy",
+    roles=access.OFFICE,
+    summary=N_("cancel a task, or one agency's part of it"),
+    syntax=N_("/huy N [AGENCY] reason"),
+    aliases=("cancel",),
+)
+def cancel_task(ctx: Context, args: str) -> list[Reply]:
+    word, rest = parsing.split_first(args)
+    task = _open_task(ctx, parsing.task_number(word, "/huy 12 Không còn phù hợp"))
+    parts = parts_of_task(ctx.session, task.id)
+    leads = [p for p in parts if p.role == AgencyRole.LEAD]
+    part, reason, _other = picking.named_part(ctx, leads, rest) if len(leads) > 1 else (None, rest, False)
+    if not reason.strip():
+        raise Refusal(
+            _(
+                "Please give the reason, for example: /huy {number} Nội dung đã được thay thế bằng Kế hoạch "
+                "45/KH-UBND"
+            ).format(number=task.id)
+        )
+    reason = parsing.report_text(reason, "…")
+    if part is not None:
+        if part.state in (AssignmentState.DONE, AssignmentState.CANCELLED):
+            raise Refusal(
+                _("Task #{number} is already {state} for {agency}.").format(
+                    number=task.id,
+                    agency=part.agency.name,
+                    state=_("done") if part.state == AssignmentState.DONE else _("cancelled"),
+                )
+            )
+        if not [p for p in leads if p is not part and p.state != AssignmentState.CANCELLED]:
+            part = None  # the last lead: the whole task goes
+    targets = (
+        [part]
+        if part is not None
+        else [p for p in parts if p.state in (AssignmentState.OPEN, AssignmentState.REPORTED)]
+    )
+    for target in targets:
+        cancel(ctx.session, task, target, ctx.person, reason, ctx.now)
+    if part is None:
+        audit.record(
+            ctx.session, ctx.person, "task.cancel", ctx.now, subject=f"task:{task.id}", reason=reason
+        )
+    else:
+        audit.record(
+            ctx.session,
+            ctx.person,
+            "assignment.cancel",
+            ctx.now,
+            subject=f"task:{task.id}",
+            agency_id=part.agency_id,
+            agency=part.agency.name,
+            reason=reason,
+        )
+
+    for target in targets:
+
+        def told(person: Person, target: TaskAgency = target) -> str:
+            return _(
+                "Dear {agency},\nThe office has cancelled task #{number} ({title}) for your "
+                "agency.\nReason: {reason}\nNo more reports are needed.\nRespectfully."
+            ).format(agency=target.agency.name, number=task.id, title=shorten(task.title, 120), reason=reason)
+
+        notify.tell(ctx.session, notify.members(ctx.session, [target.agency_id]), ctx.now, "task", told)
+    if part is not None:
+        return [
+            Reply(
+                _("Cancelled task #{number} for {agency}. The other agencies go on with it.").format(
+                    number=task.id, agency=part.agency.name
+                )
+            )
+        ]
+    return [
+        Reply(
+            _("Cancelled task #{number} ({count} agencies told it is no longer theirs).").format(
+                number=task.id, count=len(targets)
+            )
+        )
+    ]

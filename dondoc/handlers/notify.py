@@ -1,0 +1,71 @@
+"""Telling people: each in their own language, through the outbox, in the caller's transaction."""
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+
+from sqlalchemy.orm import Session
+
+from dondoc.handlers import conversation as flows
+from dondoc.handlers.messages import Choice
+from dondoc.i18n import use_language
+from dondoc.store.models import Person, Role
+from dondoc.store.outbox import enqueue
+from dondoc.store.people import people_of_agencies, people_with_role
+
+Compose = Callable[[Person], str]
+Offer = Callable[[Person], list[Choice]]
+
+
+def tell(
+    session: Session,
+    people: Iterable[Person],
+    now: dt.datetime,
+    kind: str,
+    text: Compose,
+    choices: Offer | None = None,
+    skip: Person | None = None,
+    nudge_id: int | None = None,
+) -> int:
+    """Queue `text(person)` (and `choices(person)`), composed in each person's language, once per person
+    (not to `skip`, the person who caused it); returns how many could be reached."""
+    reached = 0
+    seen: set[int] = {skip.id} if skip is not None else set()
+    for person in people:
+        if person.id in seen:
+            continue
+        seen.add(person.id)
+        with use_language(person.language):
+            offered = choices(person) if choices else []
+            reached += queue(session, person, text(person), now, kind, offered, nudge_id)
+    return reached
+
+
+def queue(
+    session: Session,
+    person: Person,
+    text: str,
+    now: dt.datetime,
+    kind: str,
+    choices: Sequence[Choice] = (),
+    nudge_id: int | None = None,
+) -> bool:
+    """Queue one message; its choices can be answered by button, or by number on text-only messengers."""
+    row = enqueue(
+        session, person, text, now, kind=kind, nudge_id=nudge_id, choices=[(c.label, c.data) for c in choices]
+    )
+    if row is not None and choices:
+        flows.offer(session, person.id, [c.data for c in choices], now)
+    return row is not None
+
+
+def members(session: Session, agency_ids: Iterable[int]) -> list[Person]:
+    """The heads and focal officers of these agencies."""
+    return people_of_agencies(session, agency_ids, [Role.HEAD, Role.STAFF])
+
+
+def heads(session: Session, agency_ids: Iterable[int]) -> list[Person]:
+    return people_of_agencies(session, agency_ids, [Role.HEAD])
+
+
+def office(session: Session) -> list[Person]:
+    return people_with_role(session, Role.ADMIN)
