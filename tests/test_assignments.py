@@ -279,3 +279,52 @@ def test_every_view_counts_the_same_assignments(app, team, clock):
         rows = session.execute(select(TaskAgency.task_id, TaskAgency.agency_id, TaskAgency.state)).all()
     closed = {(t, a) for t, a, s in rows if s != AssignmentState.OPEN}
     assert owed and not owed & closed
+
+
+COMMAND_WORD = re.compile(r"(?<![\w/])/([a-z]+)")
+
+
+def test_no_message_offers_a_command_its_reader_may_not_use(app, team, clock):
+    """Every reply and every queued message (nudges, escalations, digests, decisions) names only commands
+    its reader's role may use."""
+    roles = {"vanphong": "admin", "pct": "leader", "gd-khcn": "head", "cv-khcn": "staff", "gd-stc": "head"}
+    said: list[tuple[str, str]] = []
+
+    def say(user: str, text: str) -> None:
+        for reply in team.send(user, text):
+            said.append((user, reply.text + " " + " ".join(c.data for c in reply.choices)))
+
+    clock.now = at("2026-03-02 09:00")
+    say("vanphong", "/giao KHCN; STC | 10/3/2026 | Báo cáo sơ kết | STP")
+    say("vanphong", "/giao KHCN | 4/3/2026 | Rà soát kết luận")
+    for user in roles:
+        say(user, "/help")
+        say(user, "/nhiemvu")
+        say(user, "/sapden")
+        say(user, "/xem 1")
+    say("cv-khcn", "/baocao 1 30% Đang dự thảo")
+    say("gd-khcn", "/giahan 1 20/3/2026 Chờ số liệu")
+    say("vanphong", "/duyet 1 KHCN")
+    say("gd-stc", "/hoanthanh 1 Báo cáo 30/BC-STC")
+    say("vanphong", "/tralai 1 STC Chưa có số liệu")
+    say("gd-stc", "/hoanthanh 1 Báo cáo 31/BC-STC")
+    say("vanphong", "/xacnhan 1")
+    say("vanphong", "1")
+    for day in ("2026-03-03", "2026-03-05", "2026-03-09", "2026-03-12", "2026-03-17"):
+        app.sweep(at(f"{day} 08:00"))
+    app.digest("daily", at("2026-03-17 16:30"))
+    app.digest("weekly", at("2026-03-16 08:00"))
+    say("vanphong", "/huy 2 Đã có kết luận mới")
+    with app.sessions() as session:
+        from dondoc.store.models import Outbox, Person
+
+        for row in session.scalars(select(Outbox)):
+            person = session.get(Person, row.person_id)
+            said.append((person.name, row.text + " " + " ".join(c[1] for c in row.choices or [])))
+    assert any(user == "vanphong" and text.startswith("⚠️") for user, text in said)  # an escalation
+    assert any(user == "pct" for user, text in said[-20:])  # the leaders' weekly digest
+    for user, text in said:
+        for word in COMMAND_WORD.findall(text):
+            command = app.registry.find(word)
+            assert command is not None, (user, word, text)
+            assert roles[user] in {r.value for r in command.roles}, (user, word, text)

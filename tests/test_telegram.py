@@ -423,3 +423,39 @@ def test_a_completion_with_an_attached_file_keeps_the_file(tg, fake):
         assert report.kind.value == "completion" and stored.content == pdf
         assert f"ke-hoach-45.pdf (#{stored.id})" in report.evidence
     assert "ke-hoach-45.pdf" in chat.say("vanphong", "/xem 1")
+
+
+def test_a_new_task_arrives_with_a_received_button_and_the_office_decides_by_button(tg, fake):
+    chat = Chat(tg)
+    codes = [chat.invite("KHCN", "staff"), chat.invite("", "vanphong")]
+
+    async def scenario():
+        async with running(tg) as bot:
+            await ask(fake, OFFICER, f"/start {codes[0]}")
+            await ask(fake, OFFICE, f"/start {codes[1]}")
+            chat.say("vanphong", "/giao KHCN | 31/3/2026 | Trình Kế hoạch năm 2026")
+            sender = OutboxSender(tg, [bot])
+            await sender.drain()
+            new_task = fake.sent_to(OFFICER)[-1]
+            button = new_task["reply_markup"]["inline_keyboard"][0][0]
+            assert (button["text"], button["callback_data"]) == ("✅ Đã nhận", "/danhan 1")
+            fake.callback(OFFICER, button["callback_data"], message_id=new_task["message_id"])
+            await until(fake, lambda: "đã nhận nhiệm vụ #1" in fake.texts_to(OFFICER)[-1])
+
+            await ask(fake, OFFICER, "/hoanthanh 1 Đã ban hành Kế hoạch 45/KH-UBND")
+            await sender.drain()
+            notice = fake.sent_to(OFFICE)[-1]
+            assert "45/KH-UBND" in notice["text"]
+            confirm = notice["reply_markup"]["inline_keyboard"][0][0]
+            assert confirm["callback_data"] == "/xacnhan 1 SKHCN"
+            fake.callback(OFFICE, confirm["callback_data"], message_id=notice["message_id"])
+            await until(fake, lambda: "đúng hạn" in fake.texts_to(OFFICE)[-1])
+            await sender.drain()
+            assert "Văn phòng đã xác nhận" in fake.texts_to(OFFICER)[-1]
+
+    run(scenario())
+    with tg.sessions() as session:
+        from dondoc.store.models import TaskAgency
+
+        part = session.scalar(select(TaskAgency))
+        assert part.state == "done" and part.received_at is not None

@@ -283,3 +283,20 @@ def test_one_person_on_both_messengers_chooses_where_reminders_go(zl, fake):
         ).all()
     assert sorted(platforms) == ["console", "zalo"]
     assert "sử dụng" in chat.say("stranger", f"/start {code}")  # a link code works once
+
+
+def test_received_is_a_numbered_answer_on_zalo(zl, fake):
+    chat = Chat(zl)
+    code = chat.invite("KHCN", "staff")
+
+    async def scenario():
+        async with running(zl) as bot:
+            await ask(fake, OFFICER, f"/start {code}")
+            chat.say("vanphong", "/giao KHCN | 31/3/2026 | Trình Kế hoạch năm 2026")
+            await OutboxSender(zl, [bot]).drain()
+            assert "1. ✅ Đã nhận" in fake.texts_to(OFFICER)[-1]
+            assert "đã nhận nhiệm vụ #1" in await ask(fake, OFFICER, "1")
+            assert "Trình Kế hoạch" in await ask(fake, OFFICER, "/nhiemvu")  # the offer does not linger
+
+    asyncio.run(scenario())
+    assert "Đã nhận:" in chat.say("vanphong", "/xem 1")

@@ -88,20 +88,23 @@ def _confirm(ctx: Context, task: Task, part: TaskAgency, _rest: str) -> list[Rep
         )
 
     notify.tell(ctx.session, notify.members(ctx.session, [part.agency_id]), ctx.now, "decision", told)
-    return [
-        Reply(
-            _(
-                "✅ Task #{number} is done for {agency}: {verdict} (completion reported on {date}, deadline "
-                "{deadline})."
-            ).format(
-                number=task.id,
-                agency=part.agency.name,
-                verdict=verdict,
-                date=format_date(part.completed_on) if part.completed_on else "—",
-                deadline=format_date(part.deadline) if part.deadline else _("no fixed deadline (ongoing)"),
-            )
+    reported_on = format_date(part.completed_on) if part.completed_on else "—"
+    if part.deadline is None:
+        reply = _("✅ Task #{number} is done for {agency} (completion reported on {date}).").format(
+            number=task.id, agency=part.agency.name, date=reported_on
         )
-    ]
+    else:
+        reply = _(
+            "✅ Task #{number} is done for {agency}: {verdict} (completion reported on {date}, deadline "
+            "{deadline})."
+        ).format(
+            number=task.id,
+            agency=part.agency.name,
+            verdict=verdict,
+            date=reported_on,
+            deadline=format_date(part.deadline),
+        )
+    return [Reply(reply)]
 
 
 @router.command(

@@ -176,8 +176,12 @@ def _edit_deadline(ctx: Context, task: Task, value: str) -> list[Reply]:
         for p in parts_of_task(ctx.session, task.id)
         if p.state in (AssignmentState.OPEN, AssignmentState.REPORTED)
     ]
-    for part in parts:
-        part.deadline = part.original_deadline = deadline
+    for part in parts:  # an approved extension beyond the new date stands
+        kept = (
+            part.extended and part.deadline is not None and deadline is not None and part.deadline > deadline
+        )
+        part.original_deadline = deadline
+        part.deadline = part.deadline if kept else deadline
     audit.record(
         ctx.session,
         ctx.person,

@@ -17,7 +17,7 @@ from dondoc.store.assignments import (
     refuse_extension,
     request_extension,
 )
-from dondoc.store.models import AssignmentState, Person, Task, TaskAgency
+from dondoc.store.models import AssignmentState, Person, Role, Task, TaskAgency
 from dondoc.text import shorten
 
 router = Router()
@@ -91,10 +91,9 @@ def ask_extension(ctx: Context, args: str) -> list[Reply]:
     )
 
     def told(person: Person) -> str:
-        return _(
+        text = _(
             "📅 {agency} asks for a new deadline for task #{number}: {title}\nCurrent deadline: {current} "
-            "(originally {original})\nRequested: {requested}\nReason: {reason}\nApprove with /duyet {number} "
-            "{code}, or refuse with /tuchoi {number} {code} and the reason."
+            "(originally {original})\nRequested: {requested}\nReason: {reason}"
         ).format(
             agency=agency.name,
             number=task.id,
@@ -103,7 +102,15 @@ def ask_extension(ctx: Context, args: str) -> list[Reply]:
             original=format_date(part.original_deadline or part.deadline),
             requested=format_date(request.requested_deadline),
             reason=shorten(reason, 500),
-            code=agency.code,
+        )
+        if person.role != Role.ADMIN:  # the agency's head reads it; only the office decides
+            return text + "\n" + _("The office has been asked to decide.")
+        return (
+            text
+            + "\n"
+            + _(
+                "Approve with /duyet {number} {code}, or refuse with /tuchoi {number} {code} and the reason."
+            ).format(number=task.id, code=agency.code)
         )
 
     def choices(person: Person) -> list[Choice]:

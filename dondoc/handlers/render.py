@@ -111,6 +111,6 @@ def report_line(report: Report, tz: ZoneInfo) -> str:
     when = format_datetime(report.created_at, tz)
     kind = _("completion") if report.kind == ReportKind.COMPLETION else format_percent_value(report.percent)
     line = f"• {when} · {report.agency.name} · {report.person.name}: {kind} — {shorten(report.text, 300)}"
-    if report.evidence:
+    if report.evidence and report.evidence != report.text:
         line += "\n   " + _("Evidence: {evidence}").format(evidence=shorten(report.evidence, 200))
     return line

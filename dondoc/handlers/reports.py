@@ -12,7 +12,7 @@ from dondoc.i18n import N_, _, format_date, format_percent_value
 from dondoc.store import audit
 from dondoc.store.assignments import report_completion
 from dondoc.store.files import MAX_FILE_BYTES, store_file
-from dondoc.store.models import AgencyRole, Person, Report, ReportKind, Task, TaskAgency
+from dondoc.store.models import AgencyRole, Person, Report, ReportKind, Role, Task, TaskAgency
 from dondoc.store.tasks import add_report, cooperating_parts, unfinished_assignments
 from dondoc.text import shorten
 
@@ -322,17 +322,24 @@ def _tell_others(ctx: Context, task: Task, part: TaskAgency, report: Report) -> 
         )
 
     def completion_text(person: Person) -> str:
-        return _(
-            "✅ {agency} reports task #{number} completed ({who}): {text}\nProduct: {evidence}\n"
-            "Confirm with /xacnhan {number} {code}, or return it with /tralai {number} {code} and the reason."
-        ).format(
-            agency=agency.name,
-            number=task.id,
-            who=reporter.name,
-            text=shorten(report.text, 300),
-            evidence=shorten(report.evidence or report.text, 300),
-            code=agency.code,
-        )
+        lines = [
+            _("✅ {agency} reports task #{number} completed ({who}): {text}").format(
+                agency=agency.name, number=task.id, who=reporter.name, text=shorten(report.text, 300)
+            )
+        ]
+        if report.evidence and report.evidence != report.text:
+            lines.append(_("Product: {evidence}").format(evidence=shorten(report.evidence, 300)))
+        if person.role == Role.ADMIN:
+            lines.append(
+                _(
+                    "Confirm with /xacnhan {number} {code}, or return it with /tralai {number} {code} and "
+                    "the "
+                    "reason."
+                ).format(number=task.id, code=agency.code)
+            )
+        else:
+            lines.append(_("The office has been asked to confirm it."))
+        return "\n".join(lines)
 
     if report.kind == ReportKind.COMPLETION:
         notify.tell(

@@ -34,6 +34,8 @@ router = Router()
 PAGE = 15
 COOP_SHOWN = 10
 HISTORY = 10
+DETAILED_LEADS = 6  # more lead agencies than this: one line each, the silent ones by name
+MANY_LEADS_SHOWN = 30
 LIST_LIMIT = 30
 SOON_DAYS = 7
 MAX_SOON_DAYS = 366
@@ -138,8 +140,12 @@ def describe_task(ctx: Context, task: Task) -> str:
     leads = [p for p in parts if p.role == AgencyRole.LEAD]
     coops = [p for p in shown if p.role == AgencyRole.COOP]
     lines.append(_("Lead agencies ({count}):").format(count=len(leads)))
-    for part in (p for p in leads if p in shown):
-        lines += _part_lines(ctx, part, extensions.get(part.agency_id, []))
+    mine = [p for p in leads if p in shown]
+    if len(mine) > DETAILED_LEADS:
+        lines += _many_leads(ctx, task, mine, extensions)
+    else:
+        for part in mine:
+            lines += _part_lines(ctx, part, extensions.get(part.agency_id, []))
     hidden = [p.agency.name for p in leads if p not in shown and p.state != AssignmentState.CANCELLED]
     if hidden:
         lines.append("• " + _("Also leading: {agencies}").format(agencies=_names(hidden)))
@@ -158,7 +164,7 @@ def describe_task(ctx: Context, task: Task) -> str:
         lines.append(_("No reports yet."))
     history = [
         e
-        for e in audit.entries(ctx.session, f"task:{task.id}", HISTORY)
+        for e in audit.entries(ctx.session, f"task:{task.id}", HISTORY, without_prefix="report.")
         if visible is None or (e.detail or {}).get("agency_id") in visible | {None}
     ]
     if history:
@@ -175,19 +181,62 @@ def _names(names: list[str], limit: int = 12) -> str:
     return shown
 
 
+def _many_leads(
+    ctx: Context, task: Task, parts: list[TaskAgency], extensions: dict[int, list[ExtensionRequest]]
+) -> list[str]:
+    """A task given to many agencies: how many stand where, one line for each agency with something to
+    show (a report, a receipt, an extension, a decision), the names of the silent ones."""
+    by_state: dict[str, int] = {}
+    for part in parts:
+        by_state[state_phrase(part)] = by_state.get(state_phrase(part), 0) + 1
+    received = sum(p.received_at is not None for p in parts)
+    lines = [
+        "   " + "; ".join(f"{state}: {count}" for state, count in by_state.items()),
+        "   "
+        + _("Acknowledged as received: {received} of {count}").format(received=received, count=len(parts)),
+    ]
+    silent = [
+        p
+        for p in parts
+        if p.state == AssignmentState.OPEN
+        and p.last_report is None
+        and p.received_at is None
+        and not p.state_note
+        and p.agency_id not in extensions
+    ]
+    active = [p for p in parts if p not in silent]
+    for part in active[:MANY_LEADS_SHOWN]:
+        line = f"• {part.agency.name} — {state_phrase(part)} · {progress_phrase(part.last_report, ctx.tz)}"
+        if part.deadline != task.deadline:
+            line += " · " + _("Deadline: {deadline}").format(deadline=part_deadline(part, ctx.today))
+        line += " · " + _received_phrase(ctx, part)
+        lines.append(line)
+        lines += ["   " + _extension_line(r) for r in extensions.get(part.agency_id, [])]
+    if len(active) > MANY_LEADS_SHOWN:
+        lines.append("• " + _("… and {more} more.").format(more=len(active) - MANY_LEADS_SHOWN))
+    if silent:
+        lines.append(
+            "• "
+            + _("Not reported, not yet acknowledged as received: {agencies}").format(
+                agencies=_names([p.agency.name for p in silent], limit=len(silent))
+            )
+        )
+    return lines
+
+
+def _received_phrase(ctx: Context, part: TaskAgency) -> str:
+    if part.received_at is None:
+        return _("Not yet acknowledged as received")
+    who = part.received_by.name if part.received_by is not None else "—"
+    return _("Received: {when} ({who})").format(when=format_datetime(part.received_at, ctx.tz), who=who)
+
+
 def _part_lines(ctx: Context, part: TaskAgency, requests: list[ExtensionRequest]) -> list[str]:
     lines = [f"• {part.agency.name} — {state_phrase(part)}"]
     if part.role == AgencyRole.LEAD:
         lines.append("   " + _("Deadline: {deadline}").format(deadline=part_deadline(part, ctx.today)))
     lines.append("   " + _("Progress: {progress}").format(progress=progress_phrase(part.last_report, ctx.tz)))
-    if part.received_at is not None:
-        who = part.received_by.name if part.received_by is not None else "—"
-        lines.append(
-            "   "
-            + _("Received: {when} ({who})").format(when=format_datetime(part.received_at, ctx.tz), who=who)
-        )
-    else:
-        lines.append("   " + _("Not yet acknowledged as received"))
+    lines.append("   " + _received_phrase(ctx, part))
     for request in requests:
         lines.append("   " + _extension_line(request))
     return lines

@@ -28,14 +28,10 @@ def record(
     )
 
 
-def entries(session: Session, subject: str, limit: int) -> list[AuditLog]:
-    """The newest entries about one subject ("task:12"), with who did it."""
-    return list(
-        session.scalars(
-            select(AuditLog)
-            .options(joinedload(AuditLog.person))
-            .where(AuditLog.subject == subject)
-            .order_by(AuditLog.id.desc())
-            .limit(limit)
-        )
-    )
+def entries(session: Session, subject: str, limit: int, without_prefix: str | None = None) -> list[AuditLog]:
+    """The newest entries about one subject ("task:12"), with who did it; `without_prefix` leaves out
+    actions shown elsewhere ("report." : the reports are listed in full)."""
+    query = select(AuditLog).options(joinedload(AuditLog.person)).where(AuditLog.subject == subject)
+    if without_prefix:
+        query = query.where(AuditLog.action.not_like(f"{without_prefix}%"))
+    return list(session.scalars(query.order_by(AuditLog.id.desc()).limit(limit)))
