@@ -1,4 +1,5 @@
-"""One nudge sweep over 1k, 10k and 100k open tasks across 100 agencies, 50 nudges owed each time.
+"""One nudge sweep over 1k, 10k and 100k open assignments (one lead agency each) across 100 agencies,
+50 nudges owed each time.
 
 Run with `.venv/bin/python bench/bench_sweep.py`. Target: 100k tasks in under 1 s, the time driven by the
 nudges owed rather than the tasks stored. Prints the sweep's wall time (median of 3 fresh sweeps) and the
@@ -19,7 +20,17 @@ from sqlalchemy import delete, insert, select
 from dondoc.bot.app import CONSOLE, App
 from dondoc.bot.config import Config
 from dondoc.store.agencies import AgencyRow, add_agency, list_agencies
-from dondoc.store.models import AgencyRole, NudgeLog, Outbox, Role, SweepState, Task, TaskAgency, TaskStatus
+from dondoc.store.models import (
+    AgencyRole,
+    AssignmentState,
+    NudgeLog,
+    Outbox,
+    Role,
+    SweepState,
+    Task,
+    TaskAgency,
+    TaskStatus,
+)
 from dondoc.store.people import add_person
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -57,12 +68,22 @@ def seed(app: App, tasks: int) -> None:
                     "title": f"Nhiệm vụ {n}",
                     "text": f"Nhiệm vụ thử số {n}",
                     "deadline": deadline,
-                    "original_deadline": deadline,
                     "status": TaskStatus.OPEN,
                     "created_at": now,
                 }
             )
-            links.append({"task_id": n, "agency_id": ids[n % AGENCIES], "role": AgencyRole.LEAD})
+            links.append(
+                {
+                    "task_id": n,
+                    "agency_id": ids[n % AGENCIES],
+                    "role": AgencyRole.LEAD,
+                    "state": AssignmentState.OPEN,
+                    "deadline": deadline,
+                    "original_deadline": deadline,
+                    "received_at": now,
+                    "created_at": now,
+                }
+            )
         for start in range(0, tasks, 10_000):
             session.execute(insert(Task), rows[start : start + 10_000])
             session.execute(insert(TaskAgency), links[start : start + 10_000])

@@ -64,14 +64,12 @@ def _confirm(ctx: Context, task: Task, part: TaskAgency, _rest: str) -> list[Rep
     access.decidable_part(task, part, AssignmentState.REPORTED)
     confirm(ctx.session, task, part, ctx.person, ctx.now, lambda when: when.astimezone(ctx.tz).date())
     verdict = state_phrase(part)
-    audit.record(
+    audit.record_part(
         ctx.session,
         ctx.person,
         "assignment.confirm",
         ctx.now,
-        subject=f"task:{task.id}",
-        agency_id=part.agency_id,
-        agency=part.agency.name,
+        part,
         on_time=part.completed_on <= part.deadline if part.completed_on and part.deadline else None,
     )
 
@@ -133,14 +131,12 @@ def return_done(ctx: Context, args: str) -> list[Reply]:
 def _return(ctx: Context, task: Task, part: TaskAgency, reason: str) -> list[Reply]:
     access.decidable_part(task, part, AssignmentState.REPORTED)
     return_report(part, reason)
-    audit.record(
+    audit.record_part(
         ctx.session,
         ctx.person,
         "assignment.return",
         ctx.now,
-        subject=f"task:{task.id}",
-        agency_id=part.agency_id,
-        agency=part.agency.name,
+        part,
         reason=reason,
     )
 

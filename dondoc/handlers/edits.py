@@ -283,25 +283,21 @@ def _edit_agencies(ctx: Context, task: Task, role: AgencyRole, value: str) -> li
         ("assignment.add", "assignment.remove") if role == AgencyRole.LEAD else ("coop.add", "coop.remove")
     )
     for part in added:
-        audit.record(
+        audit.record_part(
             ctx.session,
             ctx.person,
             action_add,
             ctx.now,
-            subject=f"task:{task.id}",
-            agency_id=part.agency_id,
-            agency=part.agency.name,
+            part,
         )
         lines.append(_("Added: {agency}").format(agency=part.agency.name))
     for part in removed:
-        audit.record(
+        audit.record_part(
             ctx.session,
             ctx.person,
             action_remove,
             ctx.now,
-            subject=f"task:{task.id}",
-            agency_id=part.agency_id,
-            agency=part.agency.name,
+            part,
         )
         lines.append(_("Taken off: {agency}").format(agency=part.agency.name))
     told = tell_new_parts(ctx.session, [(task, p) for p in added], ctx.now, ctx.today)
@@ -372,14 +368,12 @@ def cancel_task(ctx: Context, args: str) -> list[Reply]:
             ctx.session, ctx.person, "task.cancel", ctx.now, subject=f"task:{task.id}", reason=reason
         )
     else:
-        audit.record(
+        audit.record_part(
             ctx.session,
             ctx.person,
             "assignment.cancel",
             ctx.now,
-            subject=f"task:{task.id}",
-            agency_id=part.agency_id,
-            agency=part.agency.name,
+            part,
             reason=reason,
         )
 

@@ -78,14 +78,12 @@ def ask_extension(ctx: Context, args: str) -> list[Reply]:
         )
     request = request_extension(ctx.session, part, ctx.person, new_deadline, reason, ctx.now)
     agency = ctx.person.agency
-    audit.record(
+    audit.record_part(
         ctx.session,
         ctx.person,
         "extension.request",
         ctx.now,
-        subject=f"task:{task.id}",
-        agency_id=agency.id,
-        agency=agency.name,
+        part,
         requested=new_deadline.isoformat(),
         reason=reason,
     )
@@ -201,14 +199,12 @@ def _approve(ctx: Context, task: Task, part: TaskAgency, _rest: str) -> list[Rep
     request = _request_of(ctx, task, part)
     previous = part.deadline
     approve_extension(request, part, ctx.person, ctx.now)
-    audit.record(
+    audit.record_part(
         ctx.session,
         ctx.person,
         "extension.approve",
         ctx.now,
-        subject=f"task:{task.id}",
-        agency_id=part.agency_id,
-        agency=part.agency.name,
+        part,
         previous=previous.isoformat() if previous else None,
         deadline=request.requested_deadline.isoformat(),
     )
@@ -243,14 +239,12 @@ def _approve(ctx: Context, task: Task, part: TaskAgency, _rest: str) -> list[Rep
 def _refuse(ctx: Context, task: Task, part: TaskAgency, reason: str) -> list[Reply]:
     request = _request_of(ctx, task, part)
     refuse_extension(request, ctx.person, reason, ctx.now)
-    audit.record(
+    audit.record_part(
         ctx.session,
         ctx.person,
         "extension.refuse",
         ctx.now,
-        subject=f"task:{task.id}",
-        agency_id=part.agency_id,
-        agency=part.agency.name,
+        part,
         reason=reason,
     )
     deadline = format_date(part.deadline) if part.deadline else "—"

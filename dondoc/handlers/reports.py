@@ -239,16 +239,14 @@ def submit(
     )
     if kind == ReportKind.COMPLETION:
         report_completion(part, report_row)
-    audit.record(
+    audit.record_part(
         ctx.session,
         ctx.person,
         f"report.{kind.value}",
         ctx.now,
-        subject=f"task:{task.id}",
+        part,
         report_id=report_row.id,
         percent=percent,
-        agency_id=part.agency_id,
-        agency=ctx.person.agency.name,
     )
     flows.end(ctx)
     _tell_others(ctx, task, part, report_row)
@@ -341,30 +339,12 @@ def _tell_others(ctx: Context, task: Task, part: TaskAgency, report: Report) -> 
             lines.append(_("The office has been asked to confirm it."))
         return "\n".join(lines)
 
-    if report.kind == ReportKind.COMPLETION:
-        notify.tell(
-            ctx.session,
-            notify.heads(ctx.session, [agency.id]),
-            ctx.now,
-            "report",
-            completion_text,
-            skip=reporter,
-        )
-        notify.tell(
-            ctx.session,
-            notify.office(ctx.session),
-            ctx.now,
-            "decision",
-            completion_text,
-            lambda person: decision_choices(task, part),
-            skip=reporter,
-        )
-    else:
-        notify.tell(
-            ctx.session,
-            notify.heads(ctx.session, [agency.id]),
-            ctx.now,
-            "report",
-            progress_text,
-            skip=reporter,
-        )
+    completion = report.kind == ReportKind.COMPLETION
+    heads = notify.heads(ctx.session, [agency.id])
+    notify.tell(
+        ctx.session, heads, ctx.now, "report", completion_text if completion else progress_text, skip=reporter
+    )
+    if completion:
+        office = notify.office(ctx.session)
+        offer = lambda person: decision_choices(task, part)  # noqa: E731
+        notify.tell(ctx.session, office, ctx.now, "decision", completion_text, offer, skip=reporter)

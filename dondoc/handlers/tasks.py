@@ -393,14 +393,12 @@ def acknowledge(ctx: Context, args: str) -> list[Reply]:
             ]
     new = [p for p in parts if mark_received(p.part, ctx.person, ctx.now)]
     for row in new:
-        audit.record(
+        audit.record_part(
             ctx.session,
             ctx.person,
             "assignment.receive",
             ctx.now,
-            subject=f"task:{row.task.id}",
-            agency_id=row.part.agency_id,
-            agency=ctx.person.agency.name,
+            row.part,
         )
     numbers_text = ", ".join(f"#{p.task.id}" for p in parts)
     if not new:

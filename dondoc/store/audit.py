@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from dondoc.store.models import AuditLog, Person
+from dondoc.store.models import AuditLog, Person, TaskAgency
 
 
 def record(
@@ -35,3 +35,19 @@ def entries(session: Session, subject: str, limit: int, without_prefix: str | No
     if without_prefix:
         query = query.where(AuditLog.action.not_like(f"{without_prefix}%"))
     return list(session.scalars(query.order_by(AuditLog.id.desc()).limit(limit)))
+
+
+def record_part(
+    session: Session, person: Person | None, action: str, now: dt.datetime, part: TaskAgency, **detail: Any
+) -> None:
+    """An entry about one agency's part of a task: found with the task's entries, named by the agency."""
+    record(
+        session,
+        person,
+        action,
+        now,
+        subject=f"task:{part.task_id}",
+        agency_id=part.agency_id,
+        agency=part.agency.name,
+        **detail,
+    )
