@@ -5,6 +5,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -97,6 +98,9 @@ def main(argv: Sequence[str] | None = None, app: App | None = None) -> int:
             for note in app.bootstrap():
                 print(note)
             return _dispatch(args, app, config)
+    except BrokenPipeError:  # `dondoc say … | head`: the reader left; what was done is committed
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     finally:
         if owned:
             app.close()
