@@ -87,3 +87,13 @@ def test_any_text_gets_an_answer_never_a_crash(team, text):
         assert all(r.text.strip() for r in replies)
         assert all("Traceback" not in r.text for r in replies)
         team.say(user, "hủy")  # leave any flow the text started
+
+
+def test_odd_digits_answer_a_guided_flow_without_a_crash(team):
+    team.say("vanphong", "/giao KHCN | 31/3/2026 | Trình Kế hoạch")
+    team.say("cv-khcn", "/baocao")
+    for odd in ("²", "٣", "9" * 5000, "/nhiemvu ²", "/sapden ²"):
+        replies = team.send("cv-khcn", odd)
+        assert replies and "Xin lỗi" not in replies[0].text, odd
+    with team.app.sessions() as session:
+        assert session.scalar(select(Outbox.id).where(Outbox.kind == "alert")) is None

@@ -182,7 +182,7 @@ class Dispatcher:
         something else, which is then routed as if there were no flow."""
         offered = flows.offered_choices(conversation)
         choice = ctx.incoming.choice
-        if choice is None and text.isdigit() and 1 <= int(text) <= len(offered):
+        if choice is None and text.isascii() and text.isdigit() and 1 <= int(text[:6]) <= len(offered):
             choice = offered[int(text) - 1]  # text-only transports answer choices by number
         if flows.is_offer(conversation):
             flows.end(ctx)

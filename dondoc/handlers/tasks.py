@@ -43,7 +43,7 @@ MAX_SOON_DAYS = 366
 
 def _page(args: str) -> int:
     word = args.split()[0] if args.split() else "1"
-    if not word.isdigit() or len(word) > 6 or int(word) < 1:
+    if not (word.isascii() and word.isdigit()) or len(word) > 6 or int(word) < 1:
         raise Refusal(_("Type /nhiemvu for the most urgent tasks, or /nhiemvu 2 for the next page."))
     return int(word)
 
@@ -330,7 +330,7 @@ def due_soon(ctx: Context, args: str) -> list[Reply]:
     word, rest = parsing.split_first(args)
     days = SOON_DAYS
     if word:
-        if not word.isdigit() or not 1 <= int(word[:6]) <= MAX_SOON_DAYS:
+        if not (word.isascii() and word.isdigit()) or not 1 <= int(word[:6]) <= MAX_SOON_DAYS:
             raise Refusal(
                 _(
                     "Type /sapden for the next 7 days, or /sapden 14 for the next 14 days (1 to {max})."
