@@ -97,3 +97,20 @@ def test_odd_digits_answer_a_guided_flow_without_a_crash(team):
         assert replies and "Xin lỗi" not in replies[0].text, odd
     with team.app.sessions() as session:
         assert session.scalar(select(Outbox.id).where(Outbox.kind == "alert")) is None
+
+
+def test_a_word_or_flow_declared_twice_is_refused_at_start():
+    import pytest
+
+    from dondoc.handlers.registry import Registry, Router
+
+    first, second = Router(), Router()
+    first.command("baocao", roles=(), summary="", syntax="", aliases=("report",))(lambda ctx, args: [])
+    second.command("bao", roles=(), summary="", syntax="", aliases=("Report",))(lambda ctx, args: [])
+    with pytest.raises(ValueError, match="names both"):
+        Registry([first, second])
+    first, second = Router(), Router()
+    first.flow("report")(lambda ctx, state, text, choice: [])
+    second.flow("report")(lambda ctx, state, text, choice: [])
+    with pytest.raises(ValueError, match="flow report"):
+        Registry([first, second])

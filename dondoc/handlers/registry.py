@@ -62,8 +62,12 @@ class Registry:
                     raise ValueError(f"command {command.name} declared twice")
                 self.commands[command.name] = command
                 for word in (command.name, *command.aliases):
-                    self.words[key(word)] = command
-            self.flows.update(router.flows)
+                    other = self.words.setdefault(key(word), command)
+                    if other is not command:
+                        raise ValueError(f"{word!r} names both /{other.name} and /{command.name}")
+            for name, flow in router.flows.items():
+                if self.flows.setdefault(name, flow) is not flow:
+                    raise ValueError(f"flow {name} declared twice")
 
     def find(self, word: str) -> Command | None:
         """A command by its name or alias, with or without diacritics: 'báo cáo' -> baocao."""
