@@ -48,3 +48,13 @@ def test_a_report_survives_a_new_process(app, team, config):
             assert [r.percent for r in session.query(Report)] == [35]
     finally:
         other.close()
+
+
+def test_the_quick_start_check_knows_alembics_head(engine):
+    """A start skips Alembic when the schema is current; its idea of the newest migration is Alembic's."""
+    from alembic.script import ScriptDirectory
+
+    from dondoc.store.db import alembic_config, current_revision, head_revision
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    assert current_revision(engine) == head_revision()
