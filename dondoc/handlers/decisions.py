@@ -85,7 +85,7 @@ def _confirm(ctx: Context, task: Task, part: TaskAgency, _rest: str) -> list[Rep
             date=format_date(part.completed_on) if part.completed_on else "—",
         )
 
-    notify.tell(ctx.session, notify.members(ctx.session, [part.agency_id]), ctx.now, "decision", told)
+    notify.tell_agencies(ctx.session, [part.agency_id], ctx.now, "decision", told)
     reported_on = format_date(part.completed_on) if part.completed_on else "—"
     if part.deadline is None:
         reply = _("✅ Task #{number} is done for {agency} (completion reported on {date}).").format(
@@ -147,9 +147,7 @@ def _return(ctx: Context, task: Task, part: TaskAgency, reason: str) -> list[Rep
             "product: /hoanthanh {number} result (document number, link or file).\nRespectfully."
         ).format(agency=part.agency.name, number=task.id, title=shorten(task.title, 120), reason=reason)
 
-    told_count = notify.tell(
-        ctx.session, notify.members(ctx.session, [part.agency_id]), ctx.now, "decision", told
-    )
+    told_count = notify.tell_agencies(ctx.session, [part.agency_id], ctx.now, "decision", told)
     return [
         Reply(
             _(

@@ -155,7 +155,7 @@ def _edit_text(ctx: Context, task: Task, value: str) -> list[Reply]:
             "✏️ The office has changed the text of task #{number}:\n{text}\nType /xem {number} to read it."
         ).format(number=task.id, text=shorten(text, 600))
 
-    notify.tell(ctx.session, notify.members(ctx.session, [p.agency_id for p in parts]), ctx.now, "task", told)
+    notify.tell_agencies(ctx.session, [p.agency_id for p in parts], ctx.now, "task", told)
     return [Reply(_("✏️ Task #{number} now reads: {text}").format(number=task.id, text=shorten(text, 300)))]
 
 
@@ -201,7 +201,7 @@ def _edit_deadline(ctx: Context, task: Task, value: str) -> list[Reply]:
             number=task.id, title=shorten(task.title, 120), deadline=deadline_phrase(deadline, ctx.today)
         )
 
-    notify.tell(ctx.session, notify.members(ctx.session, [p.agency_id for p in parts]), ctx.now, "task", told)
+    notify.tell_agencies(ctx.session, [p.agency_id for p in parts], ctx.now, "task", told)
     return [Reply(_("📅 Task #{number} is now due {deadline}.").format(number=task.id, deadline=phrase))]
 
 
@@ -277,7 +277,7 @@ def _edit_agencies(ctx: Context, task: Task, role: AgencyRole, value: str) -> li
                 ).format(number=task.id)
             )
     for part in removed:
-        cancel(ctx.session, task, part, ctx.person, _("taken off the task by the office"), ctx.now)
+        cancel(ctx.session, part, ctx.person, _("taken off the task by the office"), ctx.now)
     refresh_task_status(ctx.session, task, ctx.now)
     action_add, action_remove = (
         ("assignment.add", "assignment.remove") if role == AgencyRole.LEAD else ("coop.add", "coop.remove")
@@ -321,7 +321,7 @@ def _tell_removed(ctx: Context, task: Task, removed: list[TaskAgency]) -> None:
                 "reports are needed.\nRespectfully."
             ).format(agency=part.agency.name, number=task.id, title=shorten(task.title, 120))
 
-        notify.tell(ctx.session, notify.members(ctx.session, [part.agency_id]), ctx.now, "task", told)
+        notify.tell_agencies(ctx.session, [part.agency_id], ctx.now, "task", told)
 
 
 @router.command(
@@ -362,7 +362,8 @@ def cancel_task(ctx: Context, args: str) -> list[Reply]:
         else [p for p in parts if p.state in (AssignmentState.OPEN, AssignmentState.REPORTED)]
     )
     for target in targets:
-        cancel(ctx.session, task, target, ctx.person, reason, ctx.now)
+        cancel(ctx.session, target, ctx.person, reason, ctx.now)
+    refresh_task_status(ctx.session, task, ctx.now)
     if part is None:
         audit.record(
             ctx.session, ctx.person, "task.cancel", ctx.now, subject=f"task:{task.id}", reason=reason
@@ -385,7 +386,7 @@ def cancel_task(ctx: Context, args: str) -> list[Reply]:
                 "agency.\nReason: {reason}\nNo more reports are needed.\nRespectfully."
             ).format(agency=target.agency.name, number=task.id, title=shorten(task.title, 120), reason=reason)
 
-        notify.tell(ctx.session, notify.members(ctx.session, [target.agency_id]), ctx.now, "task", told)
+        notify.tell_agencies(ctx.session, [target.agency_id], ctx.now, "task", told)
     if part is not None:
         return [
             Reply(

@@ -12,6 +12,7 @@ from dondoc.handlers.registry import Router
 from dondoc.i18n import N_, _, format_date, format_short_date
 from dondoc.store import audit
 from dondoc.store.assignments import (
+    agencies_with_pending_extension,
     approve_extension,
     pending_extension,
     refuse_extension,
@@ -135,8 +136,13 @@ def ask_extension(ctx: Context, args: str) -> list[Reply]:
 
 
 def _waiting(ctx: Context):
+    """Which lead parts have a request waiting: one query per task, however many agencies lead it."""
+    pending: dict[int, set[int]] = {}
+
     def has_request(part: TaskAgency) -> bool:
-        return pending_extension(ctx.session, part.task_id, part.agency_id) is not None
+        if part.task_id not in pending:
+            pending[part.task_id] = agencies_with_pending_extension(ctx.session, part.task_id)
+        return part.agency_id in pending[part.task_id]
 
     return has_request
 
@@ -221,7 +227,7 @@ def _approve(ctx: Context, task: Task, part: TaskAgency, _rest: str) -> list[Rep
             original=format_date(part.original_deadline or request.requested_deadline),
         )
 
-    notify.tell(ctx.session, notify.members(ctx.session, [part.agency_id]), ctx.now, "decision", told)
+    notify.tell_agencies(ctx.session, [part.agency_id], ctx.now, "decision", told)
     return [
         Reply(
             _(
@@ -261,7 +267,7 @@ def _refuse(ctx: Context, task: Task, part: TaskAgency, reason: str) -> list[Rep
             deadline=deadline,
         )
 
-    notify.tell(ctx.session, notify.members(ctx.session, [part.agency_id]), ctx.now, "decision", told)
+    notify.tell_agencies(ctx.session, [part.agency_id], ctx.now, "decision", told)
     return [
         Reply(
             _("Refused: task #{number} for {agency} stays due {deadline}; the agency was told why.").format(

@@ -58,6 +58,13 @@ def queue(
     return row is not None
 
 
+def tell_agencies(
+    session: Session, agency_ids: Iterable[int], now: dt.datetime, kind: str, text: Compose
+) -> int:
+    """Tell the heads and focal officers of these agencies (each message composed per person)."""
+    return tell(session, members(session, agency_ids), now, kind, text)
+
+
 def members(session: Session, agency_ids: Iterable[int]) -> list[Person]:
     """The heads and focal officers of these agencies."""
     return people_of_agencies(session, agency_ids, [Role.HEAD, Role.STAFF])

@@ -9,15 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-
 from dondoc.handlers import access, parsing
 from dondoc.handlers import conversation as flows
 from dondoc.handlers.messages import Choice, Context, Refusal, Reply
 from dondoc.handlers.registry import Router
 from dondoc.i18n import _
-from dondoc.store.agencies import find_agency
-from dondoc.store.models import AgencyAlias, AgencyRole, Task, TaskAgency
+from dondoc.store.agencies import alias_keys, find_agency
+from dondoc.store.models import AgencyRole, Task, TaskAgency
 from dondoc.store.tasks import parts_of_task
 from dondoc.text import key
 
@@ -38,11 +36,7 @@ class Picked:
 
 def _alias_keys(ctx: Context, parts: list[TaskAgency]) -> dict[str, TaskAgency]:
     by_agency = {p.agency_id: p for p in parts}
-    keys = {key(p.agency.code): p for p in parts} | {key(p.agency.name): p for p in parts}
-    rows = ctx.session.execute(
-        select(AgencyAlias.agency_id, AgencyAlias.key).where(AgencyAlias.agency_id.in_(list(by_agency)))
-    ).all()
-    keys.update({alias_key: by_agency[agency_id] for agency_id, alias_key in rows})
+    keys = {folded: by_agency[agency_id] for agency_id, folded in alias_keys(ctx.session, by_agency)}
     keys.pop("", None)
     return keys
 

@@ -12,7 +12,16 @@ from dondoc.i18n import N_, _, format_date, format_percent_value
 from dondoc.store import audit
 from dondoc.store.assignments import report_completion
 from dondoc.store.files import MAX_FILE_BYTES, store_file
-from dondoc.store.models import AgencyRole, Person, Report, ReportKind, Role, Task, TaskAgency
+from dondoc.store.models import (
+    AgencyRole,
+    AssignmentState,
+    Person,
+    Report,
+    ReportKind,
+    Role,
+    Task,
+    TaskAgency,
+)
 from dondoc.store.tasks import add_report, cooperating_parts, unfinished_assignments
 from dondoc.text import shorten
 
@@ -79,7 +88,7 @@ def _ask_task(ctx: Context) -> Reply:
     assert ctx.person is not None and ctx.person.agency_id is not None
     leads, lead_total = unfinished_assignments(ctx.session, limit=PICK_LIMIT, agency_id=ctx.person.agency_id)
     coops, coop_total = cooperating_parts(ctx.session, ctx.person.agency_id, limit=PICK_LIMIT)
-    rows = ([r for r in leads if r.part.state == "open"] + coops)[:PICK_LIMIT]
+    rows = ([r for r in leads if r.part.state == AssignmentState.OPEN] + coops)[:PICK_LIMIT]
     total = lead_total + coop_total
     if not rows:
         raise Refusal(_("Your agency has no open tasks to report on."))

@@ -51,6 +51,18 @@ def find_agency(session: Session, name: str) -> Agency | None:
     )
 
 
+def alias_keys(session: Session, agency_ids: Iterable[int]) -> list[tuple[int, str]]:
+    """(agency, folded name) for every name these agencies go by: aliases, and each one's code and name."""
+    ids = list(agency_ids)
+    if not ids:
+        return []
+    rows = session.execute(
+        select(AgencyAlias.agency_id, AgencyAlias.key).where(AgencyAlias.agency_id.in_(ids))
+    )
+    own = session.execute(select(Agency.id, Agency.code, Agency.name).where(Agency.id.in_(ids)))
+    return [(a, k) for a, k in rows] + [(a, key(n)) for a, code, name in own for n in (code, name)]
+
+
 def suggest_agencies(session: Session, name: str, limit: int = 3) -> list[Agency]:
     """The closest directory names, for 'did you mean …' answers."""
     folded = key(name)

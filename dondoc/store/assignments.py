@@ -51,9 +51,9 @@ def return_report(part: TaskAgency, reason: str) -> None:
     part.state_note = reason
 
 
-def cancel(
-    session: Session, task: Task, part: TaskAgency, person: Person | None, reason: str, now: dt.datetime
-) -> None:
+def cancel(session: Session, part: TaskAgency, person: Person | None, reason: str, now: dt.datetime) -> None:
+    """Cancel one part and refuse its pending extension; the caller refreshes the task's status once,
+    after all the parts it cancels (`refresh_task_status`)."""
     part.state = AssignmentState.CANCELLED
     part.closed_at, part.closed_by_id, part.state_note = now, person.id if person else None, reason
     for request in session.scalars(
@@ -64,7 +64,6 @@ def cancel(
         )
     ):
         request.status, request.decided_at, request.decision_note = ExtensionStatus.REFUSED, now, reason
-    refresh_task_status(session, task, now)
 
 
 def reopen(session: Session, task: Task, part: TaskAgency, now: dt.datetime) -> None:
@@ -80,6 +79,16 @@ def pending_extension(session: Session, task_id: int, agency_id: int) -> Extensi
             ExtensionRequest.task_id == task_id,
             ExtensionRequest.agency_id == agency_id,
             ExtensionRequest.status == ExtensionStatus.PENDING,
+        )
+    )
+
+
+def agencies_with_pending_extension(session: Session, task_id: int) -> set[int]:
+    return set(
+        session.scalars(
+            select(ExtensionRequest.agency_id).where(
+                ExtensionRequest.task_id == task_id, ExtensionRequest.status == ExtensionStatus.PENDING
+            )
         )
     )
 
