@@ -107,6 +107,14 @@ def test_the_office_closes_the_loop_agency_by_agency(app, province, clock):
     assert any("Công văn chưa nêu sản phẩm cụ thể" in m and "/hoanthanh 13" in m for m in told)
     assert "Công văn chưa nêu sản phẩm cụ thể" in chat.say("vanphong", "/xem 13")
 
+    # /tonghop, /quahan and /nhiemvu agree, agency by agency.
+    for code, head in (("STC", "gd-stc"), ("STP", "gd-stp"), ("KHCN", "gd-khcn")):
+        line = chat.say("vanphong", f"/tonghop {code}").split("\n")[1].replace("7 ngày", "")
+        open_, overdue, _soon, awaiting, _done = counts_in(line)[:5]
+        overdue_line = chat.say("vanphong", f"/quahan {code}").split("\n")[0]
+        assert (counts_in(overdue_line) or [0])[0] == overdue, (code, line, overdue_line)
+        assert counts_in(chat.say(head, "/nhiemvu").split("\n")[0]) == [open_ + awaiting], code
+
 
 def test_a_completion_on_time_and_late_is_judged_by_the_original_deadline(app, team, clock):
     team.say("vanphong", "/giao KHCN; STC | 10/3/2026 | Báo cáo sơ kết")
