@@ -1,41 +1,39 @@
 """A fake Telegram Bot API server for tests.
 
-`FakeTelegram` is a real HTTP server on 127.0.0.1 that python-telegram-bot (or httpx) talks to instead of
-api.telegram.org. It checks what the real Bot API checks where it matters for this project: parameters
-against the Bot API 10.1 method list (tests/fixtures/telegram-methods.json), HTML parse mode, text and
-caption lengths, callback_data size, callback answers, flood limits (429 with retry_after), blocked users
-(403), unknown chats, getUpdates/webhook conflicts and bot commands. Tests queue updates with `message()`,
-`callback()` and `blocked_update()`, and read back what the bot did from `sent`, `calls`, `errors` and
-friends.
+`FakeTelegram` is a real HTTP server on 127.0.0.1 (tests/fake_botapi.py) that python-telegram-bot (or
+httpx) talks to instead of api.telegram.org. It checks what the real Bot API checks where it matters for this
+project: every call against the Bot API 10.1 method list (unknown methods, missing and mistyped
+parameters), HTML parse mode as Telegram parses it, text (4,096) and caption (1,024) lengths after entity
+parsing, callback_data size (64 bytes), callback answers, flood limits (429 with retry_after), blocked users
+(403), unknown chats, getUpdates/webhook conflicts, bot commands, file downloads, and uploads by
+multipart/form-data for sendDocument and sendPhoto (50 MB a request, 10 MB a photo; for a bigger photo the
+fake answers the MTProto error PHOTO_SAVE_FILE_INVALID, its pick). Tests queue updates with `message()`,
+`callback()` and `blocked_update()`, and read back what the bot did from `sent`, `files_to()`, `calls`,
+`errors` and friends.
 
     with FakeTelegram() as fake:
         bot = Bot(fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url)
         ...
         assert fake.texts_to(42) == ["Xin chào"]
 
-Only the standard library is used. State is guarded by one re-entrant lock; a Condition on that lock is
-notified after every request and every queued update, so `wait_until()` and long polling never busy-sleep.
+The method list, tests/fixtures/telegram-methods.json (Bot API 10.1), is trimmed to the methods the bot and
+the tests call, which are the ones FakeTelegram implements; any other method answers 404 like an unknown one.
+To add a method, copy its entry from the full extract (name -> [{name, types, required}] and its "returns")
+and write `_api_<name>`: FakeTelegram refuses a fixture with a method it does not implement.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import re
-import select
-import socket
-import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from email.message import Message as _HeaderParser
-from email.utils import collapse_rfc2231_value
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from tests.fake_botapi import ApiError, FakeBotApi, UploadedFile, encode
 
 SPEC_PATH = Path(__file__).resolve().parent / "fixtures" / "telegram-methods.json"
 
@@ -45,6 +43,9 @@ CAPTION_LIMIT = 1024
 CALLBACK_DATA_LIMIT = 64
 CALLBACK_ANSWER_LIMIT = 200
 GET_FILE_LIMIT = 20 * 1024 * 1024
+UPLOAD_LIMIT = 50 * 1024 * 1024  # a multipart request, whatever it carries
+PHOTO_LIMIT = 10 * 1024 * 1024
+PHOTO_SIDES_LIMIT, PHOTO_RATIO_LIMIT = 10000, 20  # width + height; the longer side over the shorter
 WEBHOOK_PORTS = {80, 88, 443, 8443}
 
 TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
@@ -59,10 +60,11 @@ NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"
 )
+TOO_LARGE = "Request Entity Too Large"  # what the Bot API's front server answers (413) past 50 MB
 
-# Methods that put a message into a chat and therefore count against the flood limits.
-COUNTED_EXTRA = {"editMessageText", "copyMessage", "forwardMessage", "copyMessages", "forwardMessages"}
-NOT_COUNTED = {"sendChatAction"}
+# Methods that put a message into a chat: they go through _send and count against the flood limits.
+SENDING = {"sendMessage", "sendDocument", "sendPhoto", "editMessageText"}
+FILE_FIELD = {"sendDocument": "document", "sendPhoto": "photo"}
 # Update types left out when getUpdates/setWebhook get no allowed_updates (SPEC getUpdates.allowed_updates).
 DEFAULT_EXCLUDED_UPDATES = {"chat_member", "message_reaction", "message_reaction_count"}
 COMMAND_SCOPES = {
@@ -90,74 +92,20 @@ INLINE_BUTTON_ACTIONS = {
     "callback_game",
     "pay",
 }
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 _MISSING = object()
-
-
-class ApiError(Exception):
-    """An error reply: HTTP status = error_code, plus the Telegram description."""
-
-    def __init__(
-        self, status: int, description: str, retry_after: int | None = None, *, flood: bool = False
-    ) -> None:
-        super().__init__(description)
-        self.status = status
-        self.description = description
-        self.retry_after = retry_after
-        self.flood = flood  # raised by the flood limits (not by fail_next)
-
-    def envelope(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"ok": False, "error_code": self.status, "description": self.description}
-        if self.retry_after is not None:
-            body["parameters"] = {"retry_after": self.retry_after}
-        return body
-
-
-class _Abandoned(Exception):
-    """The client went away while its request waited; the request ends without an answer or a record."""
 
 
 def bad_request(detail: str) -> ApiError:
     return ApiError(400, f"Bad Request: {detail}")
 
 
-@dataclass
-class UploadedFile:
-    """A file part of a multipart/form-data request."""
-
-    field_name: str
-    file_name: str | None
-    mime_type: str | None
-    data: bytes
-
-    def __repr__(self) -> str:  # keep `calls` readable when it is printed in an assertion
-        size = len(self.data)
-        return f"UploadedFile({self.field_name!r}, {self.file_name!r}, {self.mime_type!r}, {size} bytes)"
-
-
-@dataclass
-class TokenBucket:
-    """`rate` tokens per second, at most `capacity` stored; one token per message."""
-
-    rate: float
-    capacity: float
-    tokens: float
-    last: float
-
-    def refill(self, now: float) -> None:
-        if now > self.last:
-            self.tokens = min(self.capacity, self.tokens + (now - self.last) * self.rate)
-        self.last = max(self.last, now)
-
-    def wait(self, now: float) -> float:
-        """Seconds until a token is available (0 if one is available now)."""
-        self.refill(now)
-        if self.tokens >= 1:
-            return 0.0
-        return (1 - self.tokens) / self.rate if self.rate > 0 else math.inf
-
-    def take(self) -> None:
-        self.tokens -= 1
+def png_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) from a PNG's IHDR chunk; None for anything else (the fake reads no other format)."""
+    if data.startswith(PNG_SIGNATURE) and data[12:16] == b"IHDR" and len(data) >= 24:
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    return None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -401,76 +349,6 @@ def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
 
 
 # ------------------------------------------------------------------------------------------------
-# Request bodies.
-
-
-def _header_param(value: str, param: str, header: str = "content-type") -> str | None:
-    parser = _HeaderParser()
-    parser[header] = value
-    found = parser.get_param(param, header=header)
-    if found is None:
-        return None
-    if isinstance(found, tuple):  # RFC 2231 encoded
-        return collapse_rfc2231_value(found)
-    return str(found)
-
-
-def parse_multipart(body: bytes, content_type: str) -> tuple[dict[str, str], dict[str, UploadedFile]]:
-    """multipart/form-data -> (text fields, files). File contents are kept byte for byte."""
-    boundary = _header_param(content_type, "boundary")
-    if not boundary:
-        raise bad_request("can't parse multipart/form-data: no boundary")
-    fields: dict[str, str] = {}
-    files: dict[str, UploadedFile] = {}
-    for part in body.split(b"--" + boundary.encode("latin-1"))[1:]:
-        if part.startswith(b"--"):
-            break
-        part = part.removeprefix(b"\r\n")
-        head, _, content = part.partition(b"\r\n\r\n")
-        content = content.removesuffix(b"\r\n")
-        headers: dict[str, str] = {}
-        for line in head.decode("utf-8", "replace").split("\r\n"):
-            key, _, value = line.partition(":")
-            headers[key.strip().lower()] = value.strip()
-        disposition = headers.get("content-disposition", "")
-        name = _header_param(disposition, "name", "content-disposition")
-        if name is None:
-            continue
-        file_name = _header_param(disposition, "filename", "content-disposition")
-        if file_name is not None or (
-            "content-type" in headers and not headers["content-type"].startswith("text/")
-        ):
-            mime = headers.get("content-type", "application/octet-stream").split(";")[0].strip()
-            files[name] = UploadedFile(name, file_name, mime, content)
-        else:
-            fields[name] = content.decode("utf-8", "replace")
-    return fields, files
-
-
-def parse_body(query: str, content_type: str, body: bytes) -> tuple[dict[str, Any], dict[str, UploadedFile]]:
-    """Query string + body (form, JSON or multipart) -> (params, files)."""
-    params: dict[str, Any] = dict(parse_qsl(query, keep_blank_values=True))
-    files: dict[str, UploadedFile] = {}
-    kind = content_type.split(";")[0].strip().lower()
-    if not body:
-        return params, files
-    if kind == "application/json":
-        try:
-            decoded = json.loads(body)
-        except ValueError:
-            raise bad_request("can't parse JSON encoded request body") from None
-        if not isinstance(decoded, dict):
-            raise bad_request("can't parse JSON encoded request body")
-        params.update(decoded)
-    elif kind == "application/x-www-form-urlencoded":
-        params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-    elif kind == "multipart/form-data":
-        fields, files = parse_multipart(body, content_type)
-        params.update(fields)
-    return params, files
-
-
-# ------------------------------------------------------------------------------------------------
 # Parameter types (Bot API type names from the spec).
 
 
@@ -538,91 +416,12 @@ def coerce(value: Any, types: Iterable[str], files: dict[str, UploadedFile]) -> 
     return False, None
 
 
-def load_spec(path: Path = SPEC_PATH) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[str]]]:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return data["methods"], data.get("returns", {})
+def load_spec(path: Path = SPEC_PATH) -> dict[str, list[dict[str, Any]]]:
+    """{method: [{name, types, required}]} from the fixture (its "returns" are not needed here)."""
+    return json.loads(path.read_text(encoding="utf-8"))["methods"]
 
 
 # ------------------------------------------------------------------------------------------------
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-
-    def __init__(self, fake: FakeTelegram) -> None:
-        self.fake = fake
-        super().__init__(("127.0.0.1", 0), _Handler)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # a client that hung up mid-reply is not a test failure; no tracebacks on stderr
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "FakeTelegram/1.0"
-    timeout = 60
-    wbufsize = 1 << 16  # headers and body leave in one segment (flushed after each request) ...
-    disable_nagle_algorithm = True  # ... without waiting for delayed ACKs
-    server: _Server
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # no request logs
-
-    def setup(self) -> None:
-        super().setup()
-        self.server.fake._connection_opened(self.connection)
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        finally:
-            self.server.fake._connection_closed(self.connection)
-
-    def do_GET(self) -> None:
-        self._serve()
-
-    def do_POST(self) -> None:
-        self._serve()
-
-    def _read_body(self) -> bytes:
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            chunks = []
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
-
-    def _client_gone(self) -> bool:
-        """True once the client closed its connection (e.g. PTB cancelled a long poll)."""
-        try:
-            readable, _, _ = select.select([self.connection], [], [], 0)
-            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
-        except OSError:
-            return True
-
-    def _serve(self) -> None:
-        body = self._read_body()
-        split = urlsplit(self.path)
-        status, payload, content_type = self.server.fake._route(
-            self.command,
-            split.path,
-            split.query,
-            self.headers.get("Content-Type", ""),
-            body,
-            self._client_gone,
-        )
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
 
 
 def _chat_key(value: Any) -> Any:
@@ -632,27 +431,29 @@ def _chat_key(value: Any) -> Any:
     return value
 
 
-def _json(status: int, body: dict[str, Any]) -> tuple[int, bytes, str]:
-    return status, json.dumps(body, ensure_ascii=False).encode("utf-8"), "application/json"
-
-
-class FakeTelegram:
+class FakeTelegram(FakeBotApi):
     """A Telegram Bot API look-alike on 127.0.0.1 (see the module docstring).
 
-    Inspection attributes (filled under the lock; read them, don't mutate them while requests run):
+    Inspection attributes (filled under the lock; read them, don't mutate them while requests run), besides
+    calls, errors, flood_errors, blocked, forgotten and abandoned_polls of FakeBotApi:
       sent                every successful message-sending call: method, chat_id, text (raw), plain
                           (parsed), parse_mode, reply_markup (decoded), message_id, message (the result),
-                          at, params, and the uploaded bytes under the file field's name (document,
-                          photo, ...) if any
-      calls               every request: method, params (files as UploadedFile), http_method
-      errors              every error reply: method, status, description
-      flood_errors        every 429: method, chat_id, retry_after, at, injected
+                          at, params; for an upload the bytes under the field's name (document, photo, ...)
+                          and its file name under <field>_name; for sendDocument/sendPhoto `file` (see
+                          files_to())
       answered_callbacks  answerCallbackQuery calls: callback_query_id, text, show_alert, url, cache_time
       commands            {(json.dumps(scope, sort_keys=True), language_code or ""): [BotCommand dicts]}
       webhook             {} or {url, secret_token, max_connections, allowed_updates, ip_address, ...}
       files               {file_id: {"file": File dict, "data": bytes, "document": Document dict}}
       updates             the queued (unconfirmed) updates
     """
+
+    CHAT_NOT_FOUND = "Bad Request: chat not found"
+    BLOCKED = "Forbidden: bot was blocked by the user"
+    BODY_ERRORS: ClassVar[dict[str, str]] = {
+        "json": "Bad Request: can't parse JSON encoded request body",
+        "multipart": "Bad Request: can't parse multipart/form-data: no boundary",
+    }
 
     def __init__(
         self,
@@ -666,40 +467,22 @@ class FakeTelegram:
         clock: Callable[[], float] = time.monotonic,
         spec_path: Path = SPEC_PATH,
     ) -> None:
-        self._token = token
+        super().__init__(token, clock)
         self.bot_username = bot_username
         self.chat_per_second = chat_per_second
         self.chat_burst = chat_burst
         self.global_per_second = global_per_second
         self.group_per_minute = group_per_minute
-        self.clock = clock
-        self.methods, self.returns = load_spec(spec_path)
+        self.methods = load_spec(spec_path)
+        missing = [m for m in self.methods if m not in SENDING and not hasattr(self, f"_api_{m}")]
+        if missing:
+            raise ValueError(f"{spec_path.name} has methods FakeTelegram does not implement: {missing}")
         self._canonical = {name.lower(): name for name in self.methods}
 
-        self._lock = threading.RLock()
-        self._cond = threading.Condition(self._lock)
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-        self._connections: set[socket.socket] = set()
-        self._stopping = False
-
-        self.sent: list[dict[str, Any]] = []
-        self.calls: list[dict[str, Any]] = []
-        self.errors: list[dict[str, Any]] = []
-        self.flood_errors: list[dict[str, Any]] = []
         self.answered_callbacks: list[dict[str, Any]] = []
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        self.webhook: dict[str, Any] = {}
         self.files: dict[str, dict[str, Any]] = {}
-        self.updates: list[dict[str, Any]] = []
-        self.blocked: set[int | str] = set()
-        self.forgotten: set[int | str] = set()
-        self.member_status: dict[tuple[int | str, int], str] = {}
-        self.bot_info: dict[
-            str, Any
-        ] = {}  # setMyName / setMyDescription / setMyShortDescription per language
 
-        self._failures: dict[str, deque[ApiError]] = {}
         self._next_update_id = 1000
         self._next_callback_id = 1
         self._file_counter = 0
@@ -711,80 +494,21 @@ class FakeTelegram:
         self._answered_ids: set[str] = set()
         self._allowed_updates: list[str] | None = None
         self._poll_generation = 0
-        self._global_bucket: TokenBucket | None = None
-        self._chat_buckets: dict[int | str, TokenBucket] = {}
-        self._group_windows: dict[int | str, deque[float]] = {}
 
-    # ---- lifecycle ------------------------------------------------------------------------------
+    _chat_key = staticmethod(_chat_key)
 
-    def start(self) -> FakeTelegram:
-        if self._server is not None:
-            return self
-        self._stopping = False
-        self._server = _Server(self)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="fake-telegram",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        server, thread = self._server, self._thread
-        if server is None:
-            return
-        with self._cond:
-            self._stopping = True
-            self._cond.notify_all()
-            connections = list(self._connections)
-        server.shutdown()
-        for connection in connections:  # end idle keep-alive connections so their threads exit
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
-        server.server_close()
-        if thread is not None:
-            thread.join(timeout=5)
-        self._server = self._thread = None
-
-    def __enter__(self) -> FakeTelegram:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    def _connection_opened(self, connection: socket.socket) -> None:
-        with self._lock:
-            self._connections.add(connection)
-
-    def _connection_closed(self, connection: socket.socket) -> None:
-        with self._lock:
-            self._connections.discard(connection)
-
-    @property
-    def token(self) -> str:
-        return self._token
-
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("FakeTelegram is not started")
-        return self._server.server_address[1]
+    @staticmethod
+    def _shown_text(record: dict[str, Any]) -> str | None:
+        return record["plain"]  # the caption for media
 
     @property
     def base_url(self) -> str:
         """For Bot(base_url=...)/ApplicationBuilder().base_url(...): PTB appends the token."""
-        return f"http://127.0.0.1:{self.port}/bot"
+        return f"{self.root_url}/bot"
 
     @property
     def base_file_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/file/bot"
-
-    @property
-    def api_url(self) -> str:
-        """base_url with the token, for raw httpx requests: f"{fake.api_url}/sendMessage"."""
-        return f"{self.base_url}{self._token}"
+        return f"{self.root_url}/file/bot"
 
     @property
     def bot_user(self) -> dict[str, Any]:
@@ -792,62 +516,14 @@ class FakeTelegram:
 
     # ---- test controls --------------------------------------------------------------------------
 
-    def block(self, chat_id: int | str) -> None:
-        """The user blocked the bot: later sends to the chat get 403."""
-        with self._cond:
-            self.blocked.add(chat_id)
-
-    def unblock(self, chat_id: int | str) -> None:
-        with self._cond:
-            self.blocked.discard(chat_id)
-
-    def forget_chat(self, chat_id: int | str) -> None:
-        """Calls naming this chat get 400 "chat not found" (any other id is a valid chat)."""
-        with self._cond:
-            self.forgotten.add(chat_id)
-
-    def set_member_status(self, chat_id: int | str, user_id: int, status: str) -> None:
-        """What getChatMember answers: "creator", "administrator", "member" (default), "left", "kicked"."""
-        with self._cond:
-            self.member_status[(chat_id, user_id)] = status
-
     def fail_next(
         self, method: str, status: int, description: str, retry_after: int | None = None, count: int = 1
     ) -> None:
-        """The next `count` calls of `method` fail with this error (checked before anything else)."""
+        """The next `count` calls of `method` fail with this error (checked before the parameters)."""
         if status == 429 and retry_after is None:
             retry_after = 1
-        with self._cond:
-            queue = self._failures.setdefault(method.lower(), deque())
-            queue.extend(ApiError(status, description, retry_after) for _ in range(count))
-
-    def reset_flood(self) -> None:
-        """Forget all flood-limit history (as if a long pause had passed)."""
-        with self._cond:
-            self._global_bucket = None
-            self._chat_buckets.clear()
-            self._group_windows.clear()
-
-    def texts_to(self, chat_id: int | str) -> list[str]:
-        """Plain texts (captions for media) of successful sends/edits to the chat, in order."""
-        with self._lock:
-            return [s["plain"] for s in self.sent if s["chat_id"] == chat_id and s["plain"] is not None]
-
-    def sent_to(self, chat_id: int | str) -> list[dict[str, Any]]:
-        with self._lock:
-            return [s for s in self.sent if s["chat_id"] == chat_id]
-
-    def wait_until(self, predicate: Callable[[], object], timeout: float = 5.0) -> bool:
-        """Wait (on the Condition notified by every request) until predicate() is true; False on timeout."""
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                if predicate():
-                    return True
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self._cond.wait(remaining)
+        method = self._canonical.get(method.lower(), method)
+        self._fail(method, lambda: ApiError(status, description, retry_after), count)
 
     def commands_for(
         self, chat_id: int | str, language_code: str = "", *, user_id: int | None = None, admin: bool = False
@@ -891,33 +567,45 @@ class FakeTelegram:
         self._file_counter += 1
         n = self._file_counter
         suffix = Path(file_name).suffix if file_name else (".jpg" if folder == "photos" else "")
-        file_id = f"BQACAgUAAxkBAAIB{n:06d}fake"
-        unique_id = f"AgADfake{n}"
-        document: dict[str, Any] = {
-            "file_id": file_id,
-            "file_unique_id": unique_id,
+        file: dict[str, Any] = {
+            "file_id": f"BQACAgUAAxkBAAIB{n:06d}fake",
+            "file_unique_id": f"AgADfake{n}",
             "file_size": len(content),
         }
+        document = dict(file)
         if file_name is not None:
             document["file_name"] = file_name
         if mime_type is not None:
             document["mime_type"] = mime_type
         entry = {
-            "file": {
-                "file_id": file_id,
-                "file_unique_id": unique_id,
-                "file_size": len(content),
-                "file_path": f"{folder}/file_{n}{suffix}",
-            },
+            "file": {**file, "file_path": f"{folder}/file_{n}{suffix}"},
             "data": content,
             "document": document,
         }
-        self.files[file_id] = entry
+        self.files[file["file_id"]] = entry
         return entry
 
     def file_bytes(self, file_id: str) -> bytes:
         with self._lock:
             return self.files[file_id]["data"]
+
+    def files_to(self, chat_id: int | str) -> list[dict[str, Any]]:
+        """The documents and photos sent to the chat, in order: method, chat_id, file_id, file_name,
+        mime_type, data (the bytes; None when sent by URL), url, caption (as the person reads it)."""
+        with self._lock:
+            return [dict(s["file"]) for s in self.sent_to(chat_id) if "file" in s]
+
+    def _serve_path(self, path: str) -> tuple[int, bytes, str] | None:
+        """GET /file/bot<token>/<file_path>: the bytes of a stored file."""
+        download = re.fullmatch(r"/file/bot([^/]*)/(.+)", path)
+        if download is None:
+            return None
+        if download.group(1) != self._token:
+            return 401, encode(ApiError(401, "Unauthorized").envelope()), self.JSON_TYPE
+        for entry in self.files.values():
+            if entry["file"]["file_path"] == download.group(2):
+                return 200, entry["data"], "application/octet-stream"
+        return None
 
     # ---- update builders ------------------------------------------------------------------------
 
@@ -925,9 +613,7 @@ class FakeTelegram:
         with self._cond:
             update = {"update_id": self._next_update_id, kind: payload}
             self._next_update_id += 1
-            self.updates.append(update)
-            self._cond.notify_all()
-            return update
+            return self._push(update)
 
     def _user(self, user_id: int, first_name: str, username: str | None, language_code: str | None) -> dict:
         user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
@@ -1085,118 +771,51 @@ class FakeTelegram:
         return self._member_update(user_id, old="kicked", new="member")
 
     def _member_update(self, user_id: int, old: str, new: str) -> dict[str, Any]:
+        def member(status: str) -> dict[str, Any]:
+            found: dict[str, Any] = {"status": status, "user": self.bot_user}
+            if status == "kicked":
+                found["until_date"] = 0
+            return found
+
         with self._cond:
             user = self._users.get(user_id) or self._user(user_id, "Người dùng", None, "vi")
             if new == "kicked":
                 self.blocked.add(user_id)
             else:
                 self.blocked.discard(user_id)
-            now = int(time.time())
-            new_member: dict[str, Any] = {"status": new, "user": self.bot_user}
-            if new == "kicked":
-                new_member["until_date"] = 0
-            old_member: dict[str, Any] = {"status": old, "user": self.bot_user}
-            if old == "kicked":
-                old_member["until_date"] = 0
             payload = {
                 "chat": self._chat(user_id, "private"),
                 "from": user,
-                "date": now,
-                "old_chat_member": old_member,
-                "new_chat_member": new_member,
+                "date": int(time.time()),
+                "old_chat_member": member(old),
+                "new_chat_member": member(new),
             }
             return self._queue("my_chat_member", payload)
 
-    # ---- HTTP routing ---------------------------------------------------------------------------
+    # ---- requests -------------------------------------------------------------------------------
 
-    def _route(
-        self,
-        http_method: str,
-        path: str,
-        query: str,
-        content_type: str,
-        body: bytes,
-        client_gone: Callable[[], bool] = lambda: False,
-    ) -> tuple[int, bytes, str]:
-        path = unquote(path)  # PTB percent-encodes file URLs (":" in the token -> %3A)
-        api = re.fullmatch(r"/bot([^/]*)/([^/]*)", path)
-        if api:
-            return _json(
-                *self._api(http_method, api.group(1), api.group(2), query, content_type, body, client_gone)
-            )
-        download = re.fullmatch(r"/file/bot([^/]*)/(.+)", path)
-        if download:
-            with self._cond:
-                try:
-                    if download.group(1) != self._token:
-                        return _json(401, ApiError(401, "Unauthorized").envelope())
-                    for entry in self.files.values():
-                        if entry["file"]["file_path"] == download.group(2):
-                            return 200, entry["data"], "application/octet-stream"
-                    return _json(404, ApiError(404, "Not Found").envelope())
-                finally:
-                    self._cond.notify_all()
-        return _json(404, ApiError(404, "Not Found").envelope())
+    def _method(self, name: str) -> str | None:
+        return self._canonical.get(name.lower())  # Telegram's method names are case-insensitive
 
-    def _api(
+    def _handle(
         self,
-        http_method: str,
-        token: str,
-        method_name: str,
-        query: str,
-        content_type: str,
-        body: bytes,
-        client_gone: Callable[[], bool] = lambda: False,
-    ) -> tuple[int, dict[str, Any]]:
-        method = self._canonical.get(method_name.lower(), method_name)
-        try:
-            params, files = parse_body(query, content_type, body)
-        except ApiError as error:
-            params, files = {}, {}
-            parse_error: ApiError | None = error
-        else:
-            parse_error = None
-        with self._cond:
-            try:
-                self.calls.append(
-                    {"method": method, "params": {**params, **files}, "http_method": http_method}
-                )
-                if token != self._token:
-                    raise ApiError(401, "Unauthorized")
-                if method not in self.methods:
-                    raise ApiError(404, "Not Found")
-                failures = self._failures.get(method.lower())
-                if failures:
-                    raise failures.popleft()
-                if parse_error is not None:
-                    raise parse_error
-                checked = self._validate(method, params, files)
-                checked["_client_gone"] = client_gone
-                result = self._dispatch(method, checked)
-                return 200, {"ok": True, "result": result}
-            except _Abandoned:
-                return 499, {"ok": False, "error_code": 499, "description": "Client Closed Request"}
-            except ApiError as error:
-                self.errors.append(
-                    {"method": method, "status": error.status, "description": error.description}
-                )
-                if error.status == 429:
-                    self.flood_errors.append(
-                        {
-                            "method": method,
-                            "chat_id": _chat_key(params.get("chat_id")),
-                            "retry_after": error.retry_after,
-                            "at": self.clock(),
-                            "injected": not error.flood,
-                        }
-                    )
-                return error.status, error.envelope()
-            finally:
-                self._cond.notify_all()
+        method: str,
+        params: dict[str, Any],
+        files: dict[str, UploadedFile],
+        client_gone: Callable[[], bool],
+    ) -> Any:
+        if sum(len(file.data) for file in files.values()) > UPLOAD_LIMIT:
+            raise ApiError(413, TOO_LARGE)
+        checked = self._validate(method, params, files)
+        checked["_client_gone"] = client_gone
+        if method in SENDING:
+            return self._send(method, checked)
+        return getattr(self, f"_api_{method}")(checked)
 
     def _validate(
         self, method: str, params: dict[str, Any], files: dict[str, UploadedFile]
     ) -> dict[str, Any]:
+        """The method's parameters per the spec, converted to their types; unknown ones are dropped."""
         checked: dict[str, Any] = {}
         for spec in self.methods[method]:
             name = spec["name"]
@@ -1211,64 +830,35 @@ class FakeTelegram:
             if not ok:
                 raise bad_request(f'parameter "{name}" has wrong type')
             checked[name] = converted
-        checked["_files"] = files
         return checked
-
-    # ---- method implementations -----------------------------------------------------------------
-
-    def _dispatch(self, method: str, p: dict[str, Any]) -> Any:
-        handler = getattr(self, f"_api_{method}", None)
-        if handler is not None:
-            return handler(p)
-        returns = self.returns.get(method, [])
-        if self._counted(method) and ("Message" in returns or "MessageId" in returns) and "chat_id" in p:
-            return self._send(method, p)
-        if "chat_id" in p:
-            self._target(p["chat_id"])
-        return True
-
-    @staticmethod
-    def _counted(method: str) -> bool:
-        return (method.startswith("send") and method not in NOT_COUNTED) or method in COUNTED_EXTRA
 
     def _target(self, chat_id: Any) -> dict[str, Any]:
         """The chat named by chat_id; 400 for an empty or forgotten one."""
         if chat_id == "" or chat_id is None:
             raise bad_request("chat_id is empty")
-        if chat_id in self.forgotten:
-            raise bad_request("chat not found")
+        self._check_chat(chat_id, sending=False)
         return self._chat(chat_id)
-
-    def _check_blocked(self, chat_id: Any) -> None:
-        if chat_id in self.blocked:
-            raise ApiError(403, "Forbidden: bot was blocked by the user")
 
     def _take_flood_tokens(self, chat_id: Any) -> None:
         """Take one message from the global, per-chat and group allowances, or raise 429 taking nothing."""
         now = self.clock()
-        if self._global_bucket is None:
-            self._global_bucket = TokenBucket(
-                self.global_per_second, self.global_per_second, self.global_per_second, now
-            )
-        bucket = self._chat_buckets.get(chat_id)
-        if bucket is None:
-            bucket = self._chat_buckets[chat_id] = TokenBucket(
-                self.chat_per_second, self.chat_burst, self.chat_burst, now
-            )
-        waits = [self._global_bucket.wait(now), bucket.wait(now)]
+        rate = self.global_per_second
+        buckets = [
+            self._bucket(("global",), rate, rate, now),
+            self._bucket(chat_id, self.chat_per_second, self.chat_burst, now),
+        ]
+        waits = [bucket.wait(now) for bucket in buckets]
         window = None
         if isinstance(chat_id, int) and chat_id < 0:
-            window = self._group_windows.setdefault(chat_id, deque())
-            while window and window[0] <= now - 60:
-                window.popleft()
+            window = self._window(chat_id, 60, now)
             if len(window) >= self.group_per_minute:
                 waits.append(window[0] + 60 - now if window else 60.0)
         wait = max(waits)
         if wait > 0:
             retry_after = max(1, math.ceil(wait - 1e-9))
             raise ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after, flood=True)
-        self._global_bucket.take()
-        bucket.take()
+        for bucket in buckets:
+            bucket.take()
         if window is not None:
             window.append(now)
 
@@ -1313,6 +903,29 @@ class FakeTelegram:
                         "Text buttons are unallowed in the inline keyboard"
                     )
 
+    def _attachment(self, method: str, p: dict[str, Any]) -> dict[str, Any] | UploadedFile | None:
+        """The checked file of a sendDocument/sendPhoto: a `files` entry when sent by file_id, the upload
+        (stored by the caller once the flood limits let it through), or None when sent by HTTP URL."""
+        field = FILE_FIELD[method]
+        value = p[field]  # required by the spec: present, an upload or a string
+        if isinstance(value, str):
+            if value in self.files:
+                return self.files[value]
+            if value.startswith(("http://", "https://")):
+                return None  # Telegram would fetch it; the fake has nothing to fetch it from
+            raise bad_request("wrong file identifier/HTTP URL specified")
+        if not value.data:
+            raise bad_request("file must be non-empty")
+        if field == "photo":
+            if len(value.data) > PHOTO_LIMIT:
+                raise bad_request("PHOTO_SAVE_FILE_INVALID")
+            size = png_size(value.data)
+            if size and (
+                min(size) == 0 or sum(size) > PHOTO_SIDES_LIMIT or max(size) > PHOTO_RATIO_LIMIT * min(size)
+            ):
+                raise bad_request("PHOTO_INVALID_DIMENSIONS")
+        return value
+
     def _send(self, method: str, p: dict[str, Any]) -> Any:
         """Every chat-bound sending method: checks, flood limits, the resulting Message, a `sent` record."""
         chat_id = p.get("chat_id")
@@ -1324,7 +937,7 @@ class FakeTelegram:
             self._check_markup(p.get("reply_markup"))
             return True
         chat = self._target(chat_id)
-        self._check_blocked(chat_id)
+        self._check_chat(chat_id)
         text_field = "text" if "text" in p or method in ("sendMessage", "editMessageText") else "caption"
         raw = p.get(text_field)
         plain: str | None = None
@@ -1336,23 +949,6 @@ class FakeTelegram:
         markup = p.get("reply_markup")
         self._check_markup(markup)
 
-        media: dict[str, Any] = {}
-        uploads: dict[str, bytes] = {}
-        for name, value in p.items():
-            if name.startswith("_"):
-                continue
-            if isinstance(value, UploadedFile):
-                folder = "photos" if name == "photo" else "documents"
-                entry = self._store_file(value.data, value.file_name, value.mime_type, folder)
-                media[name] = entry
-                uploads[name] = value.data
-            elif name in ("document", "photo") and isinstance(value, str):
-                if value in self.files:
-                    media[name] = self.files[value]
-                    uploads[name] = self.files[value]["data"]
-                elif not value.startswith(("http://", "https://")):
-                    raise bad_request("wrong file identifier/HTTP URL specified")
-
         previous = None
         if edit:
             previous = self._messages.get((chat_id, p.get("message_id")))
@@ -1363,7 +959,11 @@ class FakeTelegram:
             ):
                 raise ApiError(400, NOT_MODIFIED)
 
-        self._take_flood_tokens(chat_id)
+        attachment = self._attachment(method, p) if method in FILE_FIELD else None
+        self._take_flood_tokens(chat_id)  # after every check: a refused call takes nothing
+        if isinstance(attachment, UploadedFile):
+            folder = "photos" if method == "sendPhoto" else "documents"
+            attachment = self._store_file(attachment.data, attachment.file_name, attachment.mime_type, folder)
 
         if edit and previous is not None:
             message = dict(previous)
@@ -1381,19 +981,13 @@ class FakeTelegram:
             message[text_field] = plain
             if entities:
                 message["entities" if text_field == "text" else "caption_entities"] = entities
-        if "document" in media:
-            message["document"] = media["document"]["document"]
-        if "photo" in media:
-            file = media["photo"]["file"]
-            message["photo"] = [
-                {
-                    "file_id": file["file_id"],
-                    "file_unique_id": file["file_unique_id"],
-                    "file_size": file["file_size"],
-                    "width": 800,
-                    "height": 600,
-                }
-            ]
+        if attachment is not None and method == "sendDocument":
+            message["document"] = attachment["document"]
+        elif attachment is not None:
+            width, height = png_size(attachment["data"]) or (800, 600)
+            file = attachment["file"]
+            keys = ("file_id", "file_unique_id", "file_size")
+            message["photo"] = [{**{k: file[k] for k in keys}, "width": width, "height": height}]
         if isinstance(markup, dict) and "inline_keyboard" in markup:
             message["reply_markup"] = markup
         self._messages[(chat_id, message["message_id"])] = message
@@ -1410,17 +1004,23 @@ class FakeTelegram:
             "at": self.clock(),
             "params": {k: v for k, v in p.items() if not k.startswith("_")},
         }
-        for name, data in uploads.items():
-            record[name] = data
-            upload = p.get(name)
-            if isinstance(upload, UploadedFile):
-                record[f"{name}_name"] = upload.file_name
+        for name, value in record["params"].items():
+            if isinstance(value, UploadedFile):
+                record[name], record[f"{name}_name"] = value.data, value.file_name
+        if method in FILE_FIELD:
+            field = FILE_FIELD[method]
+            stored = attachment or {"data": None, "document": {}}  # nothing stored for an HTTP URL
+            if attachment is not None:
+                record[field] = attachment["data"]
+            record["file"] = {
+                "method": method,
+                "chat_id": chat_id,
+                **{key: stored["document"].get(key) for key in ("file_id", "file_name", "mime_type")},
+                "data": stored["data"],
+                "url": None if attachment else p[field],
+                "caption": plain,
+            }
         self.sent.append(record)
-        returns = self.returns.get(method, [])
-        if method == "copyMessage" or returns == ["MessageId"]:
-            return {"message_id": message["message_id"]}
-        if returns and returns[0].startswith("Array of"):
-            return [message]
         return message
 
     # Individual methods. Each gets the validated params (with converted types) and returns the result.
@@ -1433,22 +1033,10 @@ class FakeTelegram:
             "supports_inline_queries": False,
         }
 
-    def _api_sendMessage(self, p: dict[str, Any]) -> Any:
-        return self._send("sendMessage", p)
-
-    def _api_editMessageText(self, p: dict[str, Any]) -> Any:
-        return self._send("editMessageText", p)
-
     def _api_sendChatAction(self, p: dict[str, Any]) -> bool:
         self._target(p["chat_id"])
-        self._check_blocked(p["chat_id"])
+        self._check_chat(p["chat_id"])  # not counted by the flood limits
         return True
-
-    def _api_forwardMessage(self, p: dict[str, Any]) -> Any:
-        return self._send("forwardMessage", p)
-
-    def _api_copyMessage(self, p: dict[str, Any]) -> Any:
-        return self._send("copyMessage", p)
 
     def _api_answerCallbackQuery(self, p: dict[str, Any]) -> bool:
         query_id = p["callback_query_id"]
@@ -1471,11 +1059,6 @@ class FakeTelegram:
         )
         return True
 
-    def _api_deleteMessage(self, p: dict[str, Any]) -> bool:
-        self._target(p["chat_id"])
-        self._messages.pop((p["chat_id"], p["message_id"]), None)
-        return True
-
     def _api_getFile(self, p: dict[str, Any]) -> dict[str, Any]:
         entry = self.files.get(p["file_id"])
         if entry is None:
@@ -1483,65 +1066,6 @@ class FakeTelegram:
         if entry["file"]["file_size"] > GET_FILE_LIMIT:
             raise bad_request("file is too big")
         return dict(entry["file"])
-
-    def _api_getChat(self, p: dict[str, Any]) -> dict[str, Any]:
-        chat = self._target(p["chat_id"])
-        return {
-            **chat,
-            "accent_color_id": 0,
-            "max_reaction_count": 11,
-            "accepted_gift_types": {
-                "unlimited_gifts": True,
-                "limited_gifts": True,
-                "unique_gifts": True,
-                "premium_subscription": True,
-                "gifts_from_channels": True,
-            },
-        }
-
-    def _member(self, chat_id: Any, user_id: int) -> dict[str, Any]:
-        status = self.member_status.get((chat_id, user_id), "member")
-        user = self.bot_user if user_id == BOT_ID else self._users.get(user_id)
-        user = user or {"id": user_id, "is_bot": False, "first_name": "Người dùng"}
-        member: dict[str, Any] = {"status": status, "user": user}
-        if status == "creator":
-            member["is_anonymous"] = False
-        elif status == "administrator":
-            for right in (
-                "can_be_edited",
-                "is_anonymous",
-                "can_manage_chat",
-                "can_delete_messages",
-                "can_manage_video_chats",
-                "can_restrict_members",
-                "can_promote_members",
-                "can_change_info",
-                "can_invite_users",
-                "can_post_stories",
-                "can_edit_stories",
-                "can_delete_stories",
-            ):
-                member[right] = right not in ("can_be_edited", "is_anonymous")
-        elif status == "kicked":
-            member["until_date"] = 0
-        return member
-
-    def _api_getChatMember(self, p: dict[str, Any]) -> dict[str, Any]:
-        self._target(p["chat_id"])
-        return self._member(p["chat_id"], p["user_id"])
-
-    def _api_getChatAdministrators(self, p: dict[str, Any]) -> list[dict[str, Any]]:
-        chat_id = p["chat_id"]
-        self._target(chat_id)
-        return [
-            self._member(chat_id, user_id)
-            for (chat, user_id), status in self.member_status.items()
-            if chat == chat_id and status in ("creator", "administrator")
-        ]
-
-    def _api_getChatMemberCount(self, p: dict[str, Any]) -> int:
-        self._target(p["chat_id"])
-        return 2
 
     # ---- getUpdates and webhooks ----------------------------------------------------------------
 
@@ -1552,10 +1076,12 @@ class FakeTelegram:
         return kind not in DEFAULT_EXCLUDED_UPDATES
 
     def _confirm(self, offset: int) -> None:
+        """Forget the updates before `offset` (a negative one keeps the last -offset)."""
         if offset < 0:
-            self.updates = self.updates[offset:]
-        else:
-            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+            while len(self.updates) > -offset:
+                self.updates.popleft()
+        while offset >= 0 and self.updates and self.updates[0]["update_id"] < offset:
+            self.updates.popleft()
 
     def _api_getUpdates(self, p: dict[str, Any]) -> list[dict[str, Any]]:
         if self.webhook.get("url"):
@@ -1569,21 +1095,16 @@ class FakeTelegram:
         self._poll_generation += 1
         generation = self._poll_generation
         self._cond.notify_all()  # an older getUpdates still waiting must end with 409
-        deadline = time.monotonic() + min(timeout, 0.5)
-        while True:
-            if self._stopping:
-                return []
-            if p["_client_gone"]():
-                raise _Abandoned  # nobody is listening: end quietly, record no error
+
+        def take() -> list[dict[str, Any]] | None:
             if self._poll_generation != generation:
                 raise ApiError(409, POLL_CONFLICT)
             if self.webhook.get("url"):
                 raise ApiError(409, "Conflict: terminated by setWebhook request")
             ready = [u for u in self.updates if self._allowed(u)][:limit]
-            remaining = deadline - time.monotonic()
-            if ready or remaining <= 0:
-                return json.loads(json.dumps(ready))
-            self._cond.wait(remaining)
+            return json.loads(json.dumps(ready)) if ready else None
+
+        return self._long_poll(min(timeout, 0.5), p["_client_gone"], take) or []
 
     def _api_setWebhook(self, p: dict[str, Any]) -> bool:
         url = p["url"]
@@ -1634,7 +1155,7 @@ class FakeTelegram:
                 info["ip_address"] = self.webhook["ip_address"]
         return info
 
-    # ---- bot commands and profile ---------------------------------------------------------------
+    # ---- bot commands ---------------------------------------------------------------------------
 
     def _commands_key(self, p: dict[str, Any]) -> tuple[str, str]:
         scope = p.get("scope") or {"type": "default"}
@@ -1684,33 +1205,6 @@ class FakeTelegram:
     def _api_getMyCommands(self, p: dict[str, Any]) -> list[dict[str, Any]]:
         return [dict(c) for c in self.commands.get(self._commands_key(p), [])]
 
-    def _profile_text(self, p: dict[str, Any], field_name: str, limit: int, result_key: str) -> bool:
-        value = p.get(field_name) or ""
-        if len(value) > limit:
-            raise bad_request(f"{field_name} is too long")
-        self.bot_info[(result_key, p.get("language_code") or "")] = value
-        return True
-
-    def _api_setMyName(self, p: dict[str, Any]) -> bool:
-        return self._profile_text(p, "name", 64, "name")
-
-    def _api_getMyName(self, p: dict[str, Any]) -> dict[str, str]:
-        return {"name": self.bot_info.get(("name", p.get("language_code") or ""), "Đôn Đốc")}
-
-    def _api_setMyDescription(self, p: dict[str, Any]) -> bool:
-        return self._profile_text(p, "description", 512, "description")
-
-    def _api_getMyDescription(self, p: dict[str, Any]) -> dict[str, str]:
-        return {"description": self.bot_info.get(("description", p.get("language_code") or ""), "")}
-
-    def _api_setMyShortDescription(self, p: dict[str, Any]) -> bool:
-        return self._profile_text(p, "short_description", 120, "short_description")
-
-    def _api_getMyShortDescription(self, p: dict[str, Any]) -> dict[str, str]:
-        return {
-            "short_description": self.bot_info.get(("short_description", p.get("language_code") or ""), "")
-        }
-
 
 __all__ = [
     "BOT_ID",
@@ -1719,4 +1213,5 @@ __all__ = [
     "FakeTelegram",
     "UploadedFile",
     "parse_html",
+    "png_size",
 ]

@@ -1,16 +1,19 @@
 """A fake Zalo Bot API server for tests.
 
-`FakeZalo` is a real HTTP server on 127.0.0.1 that a Zalo Bot client (httpx, python-zalo-bot) talks to
-instead of bot-api.zaloplatforms.com. It follows the contract in docs/platform-facts.md §6:
-`<base>/bot<TOKEN>/<method>`, case-sensitive method names, GET or POST, parameters by query string, form,
-JSON or multipart, and the reply envelope {"ok": true, "result": ...} or {"ok": false, "error_code": ...,
-"description": ...} with HTTP status = error_code.
+`FakeZalo` is a real HTTP server on 127.0.0.1 (tests/fake_botapi.py) that a Zalo Bot client (httpx,
+python-zalo-bot) talks to instead of bot-api.zaloplatforms.com. It follows the contract in
+docs/platform-facts.md §6: `<base>/bot<TOKEN>/<method>`, case-sensitive method names, GET or POST, parameters
+by query string, form, JSON or multipart, and the reply envelope {"ok": true, "result": ...} or
+{"ok": false, "error_code": ..., "description": ...} with HTTP status = error_code.
 
     with FakeZalo() as fake:
         fake.text("6ede9afa66b88fe6d6a9", "Xin chào")
         httpx.post(f"{fake.api_url}/getUpdates", json={"timeout": 1})  # -> that one update
         httpx.post(f"{fake.api_url}/sendMessage", json={"chat_id": "6ede9afa66b88fe6d6a9", "text": "Chào"})
         assert fake.texts_to("6ede9afa66b88fe6d6a9") == ["Chào"]
+
+Pictures go out with sendPhoto(chat_id, photo=<an http(s) URL>, caption of 1-2000 characters); Zalo's Bot
+API takes no uploads and has no documents, so an uploaded file is refused.
 
 Choices where Zalo documents nothing or is vague (this fake's picks, not Zalo's word): an empty long poll
 answers 408 "Request timeout" (what one third-party client expects) after at most `poll_wait_cap` (0.5 s);
@@ -19,31 +22,19 @@ API name" (Zalo lists "invalid API name" under 400); a user who blocked the bot 
 the bot"; the flood limit is one token bucket over sendMessage, sendPhoto and sendSticker answering 429
 "Quota exceeded" (no retry_after: Zalo sends none, and publishes no quotas); sendChatAction answers
 result true.
-
-Only the standard library is used. State is guarded by one re-entrant lock; a Condition on that lock is
-notified when a request arrives, when it is answered and when an update is queued, so `wait_until()` and
-long polling never busy-sleep.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import re
 import secrets
-import select
-import socket
-import threading
 import time
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
-from email import policy
-from email.parser import BytesParser
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import urlsplit
+
+from tests.fake_botapi import ApiError, FakeBotApi, UploadedFile
 
 BOT_ID = "5b1f0c3e8a7d42f69e10"
 BOT_ACCOUNT_NAME = "bot.dondoc"
@@ -75,18 +66,12 @@ EVENT_STICKER = "message.sticker.received"
 EVENT_VOICE = "message.voice.received"  # only in third-party references
 EVENT_UNSUPPORTED = "message.unsupported.received"
 
-UNAUTHORIZED = "Unauthorized"
-INVALID_API_NAME = "invalid API name"
-NOT_FOUND = "Not Found"
 REQUEST_TIMEOUT = "Request timeout"
 WEBHOOK_ACTIVE = "webhook is active"
 QUOTA_EXCEEDED = "Quota exceeded"
-BLOCKED = "user has blocked the bot"
-CHAT_NOT_FOUND = "chat not found"
-TEXT_LENGTH = f"text length must be 1-{TEXT_LIMIT}"
-CAPTION_LENGTH = f"caption length must be 1-{TEXT_LIMIT}"
 SECRET_LENGTH = f"secret_token length must be {SECRET_MIN}-{SECRET_MAX}"
 HTTPS_REQUIRED = "url must be HTTPS"
+PHOTO_URL = "photo must be a URL"
 BAD_ACTION = "action must be typing or upload_photo"
 
 
@@ -103,104 +88,6 @@ def webhook_body(update: dict[str, Any], wrapped: bool = True) -> bytes:
     """
     body = {"ok": True, "result": update} if wrapped else update
     return json.dumps(body, ensure_ascii=False).encode("utf-8")
-
-
-class ApiError(Exception):
-    """An error reply: HTTP status = error_code, plus the description."""
-
-    def __init__(self, status: int, description: str, *, flood: bool = False) -> None:
-        super().__init__(description)
-        self.status = status
-        self.description = description
-        self.flood = flood  # raised by the flood limit (not by fail_next)
-
-    def envelope(self) -> dict[str, Any]:
-        return {"ok": False, "error_code": self.status, "description": self.description}
-
-
-class _Abandoned(Exception):
-    """The client went away while its getUpdates waited; the request ends without an answer or a record."""
-
-
-@dataclass
-class UploadedFile:
-    """A file part of a multipart/form-data request (Zalo takes photo URLs, so these only get refused)."""
-
-    field_name: str
-    file_name: str | None
-    mime_type: str
-    data: bytes
-
-    def __repr__(self) -> str:  # keep `calls` readable when it is printed in an assertion
-        size = len(self.data)
-        return f"UploadedFile({self.field_name!r}, {self.file_name!r}, {self.mime_type!r}, {size} bytes)"
-
-
-@dataclass
-class TokenBucket:
-    """`rate` tokens per second, at most `capacity` stored; one token per message."""
-
-    rate: float
-    capacity: float
-    tokens: float
-    last: float
-
-    def available(self, now: float) -> bool:
-        if now > self.last:
-            self.tokens = min(self.capacity, self.tokens + (now - self.last) * self.rate)
-        self.last = max(self.last, now)
-        return self.tokens >= 1
-
-    def take(self) -> None:
-        self.tokens -= 1
-
-
-# ------------------------------------------------------------------------------------------------
-# Request bodies.
-
-
-def parse_multipart(body: bytes, content_type: str) -> dict[str, Any]:
-    """multipart/form-data -> {name: text or UploadedFile}."""
-    head = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1", "replace")
-    message = BytesParser(policy=policy.HTTP).parsebytes(head + body)
-    if not message.is_multipart():
-        raise ApiError(400, "can't parse multipart/form-data")
-    fields: dict[str, Any] = {}
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        if not isinstance(name, str):
-            continue
-        data = part.get_payload(decode=True)
-        if not isinstance(data, bytes):
-            data = b""
-        file_name = part.get_filename()
-        mime = part.get_content_type() if "content-type" in part else "text/plain"
-        if file_name is not None or not mime.startswith("text/"):
-            fields[name] = UploadedFile(name, file_name, mime, data)
-        else:
-            fields[name] = data.decode(part.get_content_charset() or "utf-8", "replace")
-    return fields
-
-
-def parse_body(query: str, content_type: str, body: bytes) -> dict[str, Any]:
-    """Query string + body (form, JSON or multipart) -> params; body values win over the query string."""
-    params: dict[str, Any] = dict(parse_qsl(query, keep_blank_values=True))
-    if not body:
-        return params
-    kind = content_type.split(";")[0].strip().lower()
-    if kind == "application/json":
-        try:
-            decoded = json.loads(body.decode("utf-8"))
-        except ValueError:
-            raise ApiError(400, "can't parse JSON request body") from None
-        if not isinstance(decoded, dict):
-            raise ApiError(400, "can't parse JSON request body")
-        params.update(decoded)
-    elif kind == "application/x-www-form-urlencoded":
-        params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-    elif kind == "multipart/form-data":
-        params.update(parse_multipart(body, content_type))
-    return params
 
 
 def _required(p: dict[str, Any], name: str) -> str:
@@ -234,123 +121,23 @@ def _is_url(value: str, schemes: tuple[str, ...]) -> bool:
     return parts.scheme.lower() in schemes and bool(parts.hostname)
 
 
-# ------------------------------------------------------------------------------------------------
-# HTTP plumbing.
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-
-    def __init__(self, fake: FakeZalo) -> None:
-        self.fake = fake
-        super().__init__(("127.0.0.1", 0), _Handler)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # a client that hung up mid-reply is not a test failure; no tracebacks on stderr
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "FakeZalo/1.0"
-    timeout = 60
-    wbufsize = 1 << 16  # headers and body leave in one segment (flushed after each request) ...
-    disable_nagle_algorithm = True  # ... without waiting for delayed ACKs
-    server: _Server
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # no request logs
-
-    def setup(self) -> None:
-        super().setup()
-        self.server.fake._connection_opened(self.connection)
-
-    def finish(self) -> None:
-        try:
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                super().finish()
-        finally:
-            self.server.fake._connection_closed(self.connection)
-
-    def do_GET(self) -> None:
-        self._serve()
-
-    def do_POST(self) -> None:
-        self._serve()
-
-    def _read_body(self) -> bytes:
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            chunks = []
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
-
-    def _client_gone(self) -> bool:
-        """True once the client closed its connection (e.g. it cancelled a long poll)."""
-        try:
-            readable, _, _ = select.select([self.connection], [], [], 0)
-            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
-        except OSError:
-            return True
-
-    def _serve(self) -> None:
-        try:
-            body = self._read_body()
-            split = urlsplit(self.path)
-            answer = self.server.fake._route(
-                self.command,
-                split.path,
-                split.query,
-                self.headers.get("Content-Type", ""),
-                body,
-                self._client_gone,
-            )
-            if answer is None:  # the client hung up mid-long-poll: nobody to answer
-                self.close_connection = True
-                return
-            status, payload = answer
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True
-
-
-def _chat_key(value: Any) -> str | None:
-    """chat_id as sent -> the string key used in `sent`, `blocked`, ... (ids are opaque strings)."""
-    if value is None:
-        return None
-    return value if isinstance(value, str) else str(value)
-
-
-def _encode(body: dict[str, Any]) -> bytes:
-    return json.dumps(body, ensure_ascii=False).encode("utf-8")
-
-
-class FakeZalo:
+class FakeZalo(FakeBotApi):
     """A Zalo Bot API look-alike on 127.0.0.1 (see the module docstring).
 
-    Inspection attributes (filled under the lock; read them, don't mutate them while requests run):
+    Inspection attributes (filled under the lock; read them, don't mutate them while requests run), besides
+    calls, errors, flood_errors (retry_after always None), blocked, forgotten and abandoned_polls of
+    FakeBotApi:
       sent           every successful sendMessage/sendPhoto/sendSticker: method, chat_id, text, caption,
-                     photo, sticker, message_id, date (ms), at (the injected clock)
+                     photo (the URL), sticker, message_id, date (ms), at (the injected clock)
       chat_actions   every successful sendChatAction: chat_id, action, at
-      calls          every request to /bot<token>/<method>: method, params, http_method
-      errors         every error reply, including the 408 of an empty long poll: method, status, description
-      flood_errors   every 429: method, chat_id, at, injected (True when it came from fail_next)
       webhook        {} or {"url", "secret_token", "updated_at"}
       updates        the queued updates getUpdates has not handed out yet (a deque, oldest first)
       delivered      the updates getUpdates handed out, in order
-      abandoned_polls  getUpdates calls whose client hung up before an answer
     """
+
+    JSON_TYPE = "application/json; charset=utf-8"
+    UNKNOWN_METHOD = "invalid API name"
+    BLOCKED = "user has blocked the bot"
 
     def __init__(
         self,
@@ -360,102 +147,19 @@ class FakeZalo:
         *,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
-        self._token = token
+        super().__init__(token, clock)
         self.messages_per_second = messages_per_second
-        self.clock = clock  # drives the flood limit and the `at` of records
         self.wall_clock = wall_clock  # epoch seconds for the `date`/`updated_at` fields (ms on the wire)
         self.poll_wait_cap = POLL_WAIT_CAP  # real seconds a getUpdates waits at most, whatever its timeout
-
-        self._lock = threading.RLock()
-        self._cond = threading.Condition(self._lock)
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-        self._connections: set[socket.socket] = set()
-        self._stopping = False
-
-        self.sent: list[dict[str, Any]] = []
         self.chat_actions: list[dict[str, Any]] = []
-        self.calls: list[dict[str, Any]] = []
-        self.errors: list[dict[str, Any]] = []
-        self.flood_errors: list[dict[str, Any]] = []
-        self.webhook: dict[str, Any] = {}
-        self.updates: deque[dict[str, Any]] = deque()
         self.delivered: list[dict[str, Any]] = []
-        self.blocked: set[str] = set()
-        self.forgotten: set[str] = set()
-        self.abandoned_polls = 0
-
-        self._failures: dict[str, deque[ApiError]] = {}
-        self._bucket: TokenBucket | None = None
         self._webhook_updated_at = 0
         self._next_message = 0
-
-    # ---- lifecycle ------------------------------------------------------------------------------
-
-    def start(self) -> FakeZalo:
-        if self._server is not None:
-            return self
-        self._stopping = False
-        self._server = _Server(self)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="fake-zalo",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        server, thread = self._server, self._thread
-        if server is None:
-            return
-        with self._cond:
-            self._stopping = True
-            self._cond.notify_all()
-            connections = list(self._connections)
-        server.shutdown()
-        for connection in connections:  # end idle keep-alive connections so their threads exit
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
-        server.server_close()
-        if thread is not None:
-            thread.join(timeout=5)
-        self._server = self._thread = None
-
-    def __enter__(self) -> FakeZalo:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    def _connection_opened(self, connection: socket.socket) -> None:
-        with self._lock:
-            self._connections.add(connection)
-
-    def _connection_closed(self, connection: socket.socket) -> None:
-        with self._lock:
-            self._connections.discard(connection)
-
-    @property
-    def token(self) -> str:
-        return self._token
-
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("FakeZalo is not started")
-        return self._server.server_address[1]
 
     @property
     def base_url(self) -> str:
         """The API host; a client appends /bot<TOKEN>/<method>."""
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def api_url(self) -> str:
-        """base_url + "/bot" + token, for raw requests: f"{fake.api_url}/sendMessage"."""
-        return f"{self.base_url}/bot{self._token}"
+        return self.root_url
 
     @property
     def bot_info(self) -> dict[str, Any]:
@@ -469,65 +173,23 @@ class FakeZalo:
 
     webhook_body = staticmethod(webhook_body)
 
+    @staticmethod
+    def _chat_key(value: Any) -> str | None:
+        """Zalo ids are opaque strings; a number sent as chat_id is taken as its digits."""
+        return None if value is None else str(value)
+
+    @staticmethod
+    def _shown_text(record: dict[str, Any]) -> str | None:
+        return record["text"] if record["text"] is not None else record["caption"]
+
     # ---- test controls --------------------------------------------------------------------------
-
-    def block(self, chat_id: str) -> None:
-        """The user blocked the bot: later sends to the chat get 403 "user has blocked the bot".
-
-        (Zalo documents no such error; the code and description are this fake's choice.)"""
-        with self._cond:
-            self.blocked.add(str(chat_id))
-
-    def unblock(self, chat_id: str) -> None:
-        with self._cond:
-            self.blocked.discard(str(chat_id))
-
-    def forget_chat(self, chat_id: str) -> None:
-        """Calls naming this chat get 400 "chat not found" (any other id is a valid chat)."""
-        with self._cond:
-            self.forgotten.add(str(chat_id))
 
     def fail_next(self, method: str, status: int, description: str, count: int = 1) -> None:
         """The next `count` calls of `method` fail with this error, after the token and method-name checks and
         before anything else (e.g. 500/502 for backoff tests, 401 for an expired token, 429 for a quota)."""
         if method not in METHODS:
             raise ValueError(f"unknown Zalo Bot API method {method!r}")
-        with self._cond:
-            self._failures.setdefault(method, deque()).extend(
-                ApiError(status, description) for _ in range(count)
-            )
-
-    def reset_flood(self) -> None:
-        """Refill the flood bucket (as if a long pause had passed)."""
-        with self._cond:
-            self._bucket = None
-
-    def texts_to(self, chat_id: str) -> list[str]:
-        """Texts of successful sendMessage calls and captions of sendPhoto calls to the chat, in order."""
-        key = str(chat_id)
-        with self._lock:
-            return [
-                s["text"] if s["text"] is not None else s["caption"]
-                for s in self.sent
-                if s["chat_id"] == key and (s["text"] is not None or s["caption"] is not None)
-            ]
-
-    def sent_to(self, chat_id: str) -> list[dict[str, Any]]:
-        key = str(chat_id)
-        with self._lock:
-            return [s for s in self.sent if s["chat_id"] == key]
-
-    def wait_until(self, predicate: Callable[[], object], timeout: float = 5.0) -> bool:
-        """Wait (on the Condition notified by every request) until predicate() is true; False on timeout."""
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                if predicate():
-                    return True
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self._cond.wait(remaining)
+        self._fail(method, lambda: ApiError(status, description), count)
 
     # ---- update builders ------------------------------------------------------------------------
 
@@ -559,10 +221,7 @@ class FakeZalo:
                 "message_id": message_id,
                 "date": self._now_ms(),
             }
-            update = {"event_name": event_name, "message": message}
-            self.updates.append(update)
-            self._cond.notify_all()
-            return update
+            return self._push({"event_name": event_name, "message": message})
 
     def text(
         self,
@@ -576,15 +235,8 @@ class FakeZalo:
     ) -> dict[str, Any]:
         """Queue a text message and return the update. chat_id defaults to user_id (a private chat); another
         chat_id makes chat_type "GROUP" unless given. message_id defaults to "m1", "m2", ..."""
-        return self._queue(
-            EVENT_TEXT,
-            user_id,
-            {"text": text},
-            chat_id=chat_id,
-            display_name=display_name,
-            chat_type=chat_type,
-            message_id=message_id,
-        )
+        where = {"chat_id": chat_id, "display_name": display_name, "chat_type": chat_type}
+        return self._queue(EVENT_TEXT, user_id, {"text": text}, message_id=message_id, **where)
 
     def image(
         self, user_id: str, url: str = "https://f.zalo.me/x.jpg", caption: str | None = None, **where: Any
@@ -613,133 +265,64 @@ class FakeZalo:
     ) -> dict[str, Any]:
         return self._queue(name, user_id, {}, **where)
 
-    # ---- HTTP routing ---------------------------------------------------------------------------
-
-    def _route(
-        self,
-        http_method: str,
-        path: str,
-        query: str,
-        content_type: str,
-        body: bytes,
-        client_gone: Callable[[], bool] = lambda: False,
-    ) -> tuple[int, bytes] | None:
-        api = re.fullmatch(r"/bot([^/]*)/([^/]*)", unquote(path))
-        if api is None:
-            with self._cond:
-                self._cond.notify_all()
-            return 404, _encode(ApiError(404, NOT_FOUND).envelope())
-        answer = self._api(http_method, api.group(1), api.group(2), query, content_type, body, client_gone)
-        if answer is None:
-            return None
-        return answer[0], _encode(answer[1])
-
-    def _api(
-        self,
-        http_method: str,
-        token: str,
-        method: str,
-        query: str,
-        content_type: str,
-        body: bytes,
-        client_gone: Callable[[], bool] = lambda: False,
-    ) -> tuple[int, dict[str, Any]] | None:
-        parse_error: ApiError | None = None
-        try:
-            params = parse_body(query, content_type, body)
-        except ApiError as error:
-            params, parse_error = {}, error
-        with self._cond:
-            try:
-                self.calls.append({"method": method, "params": params, "http_method": http_method})
-                self._cond.notify_all()  # wait_until() sees a request arrive, not only its answer
-                if token != self._token:
-                    raise ApiError(401, UNAUTHORIZED)
-                if method not in METHODS:  # case-sensitive, like Zalo
-                    raise ApiError(404, INVALID_API_NAME)
-                failures = self._failures.get(method)
-                if failures:
-                    raise failures.popleft()
-                if parse_error is not None:
-                    raise parse_error
-                result = getattr(self, f"_api_{method}")(params, client_gone)
-                return 200, {"ok": True, "result": result}
-            except _Abandoned:
-                self.abandoned_polls += 1
-                return None
-            except ApiError as error:
-                self.errors.append(
-                    {"method": method, "status": error.status, "description": error.description}
-                )
-                if error.status == 429:
-                    self.flood_errors.append(
-                        {
-                            "method": method,
-                            "chat_id": _chat_key(params.get("chat_id")),
-                            "at": self.clock(),
-                            "injected": not error.flood,
-                        }
-                    )
-                return error.status, error.envelope()
-            finally:
-                self._cond.notify_all()
-
     # ---- method implementations -----------------------------------------------------------------
 
-    def _api_getMe(self, p: dict[str, Any], client_gone: Callable[[], bool]) -> dict[str, Any]:
+    def _method(self, name: str) -> str | None:
+        return name if name in METHODS else None  # case-sensitive, like Zalo
+
+    def _handle(
+        self,
+        method: str,
+        params: dict[str, Any],
+        files: dict[str, UploadedFile],
+        client_gone: Callable[[], bool],
+    ) -> Any:
+        p = {**params, **files}
+        if method == "getUpdates":
+            return self._get_updates(p, client_gone)
+        return getattr(self, f"_api_{method}")(p)
+
+    def _api_getMe(self, p: dict[str, Any]) -> dict[str, Any]:
         return self.bot_info
 
     def _target(self, p: dict[str, Any]) -> str:
         """The chat_id parameter; 400 when missing or forgotten, 403 when the user blocked the bot."""
         chat_id = _required(p, "chat_id")
-        if chat_id in self.forgotten:
-            raise ApiError(400, CHAT_NOT_FOUND)
-        if chat_id in self.blocked:
-            raise ApiError(403, BLOCKED)
+        self._check_chat(chat_id)
         return chat_id
 
-    def _take_flood_token(self) -> None:
-        now = self.clock()
-        if self._bucket is None:
-            rate = self.messages_per_second
-            self._bucket = TokenBucket(rate, rate, rate, now)
-        if self._bucket.rate <= 0 or not self._bucket.available(now):
-            raise ApiError(429, QUOTA_EXCEEDED, flood=True)
-        self._bucket.take()
-
     def _send(self, method: str, p: dict[str, Any], **content: str | None) -> dict[str, Any]:
-        """Checks done by the caller; now the chat, then the flood limit; record and answer."""
+        """Checks done by the caller; now the chat, then the flood limit (one bucket); record and answer."""
         chat_id = self._target(p)
-        self._take_flood_token()
+        now = self.clock()
+        bucket = self._bucket("all", self.messages_per_second, self.messages_per_second, now)
+        if bucket.wait(now) > 0:
+            raise ApiError(429, QUOTA_EXCEEDED, flood=True)
+        bucket.take()
         result = {"message_id": new_id(), "date": self._now_ms()}
         blank = dict.fromkeys(("text", "caption", "photo", "sticker"))
-        self.sent.append(
-            {"method": method, "chat_id": chat_id, **blank, **content, **result, "at": self.clock()}
-        )
+        self.sent.append({"method": method, "chat_id": chat_id, **blank, **content, **result, "at": now})
         return result
 
-    def _api_sendMessage(self, p: dict[str, Any], client_gone: Callable[[], bool]) -> dict[str, Any]:
+    def _api_sendMessage(self, p: dict[str, Any]) -> dict[str, Any]:
         _required(p, "chat_id")
-        text = _bounded_text(p, "text", required=True)
-        return self._send("sendMessage", p, text=text)
+        return self._send("sendMessage", p, text=_bounded_text(p, "text", required=True))
 
-    def _api_sendPhoto(self, p: dict[str, Any], client_gone: Callable[[], bool]) -> dict[str, Any]:
+    def _api_sendPhoto(self, p: dict[str, Any]) -> dict[str, Any]:
         _required(p, "chat_id")
-        photo = p.get("photo")
-        if isinstance(photo, UploadedFile):
-            raise ApiError(400, "photo must be a URL")
+        if isinstance(p.get("photo"), UploadedFile):
+            raise ApiError(400, PHOTO_URL)
         photo = _required(p, "photo")
         if not _is_url(photo, ("http", "https")):
-            raise ApiError(400, "photo must be a URL")
+            raise ApiError(400, PHOTO_URL)
         caption = _bounded_text(p, "caption", required=False)
         return self._send("sendPhoto", p, photo=photo, caption=caption)
 
-    def _api_sendSticker(self, p: dict[str, Any], client_gone: Callable[[], bool]) -> dict[str, Any]:
+    def _api_sendSticker(self, p: dict[str, Any]) -> dict[str, Any]:
         _required(p, "chat_id")
-        sticker = _required(p, "sticker")
-        return self._send("sendSticker", p, sticker=sticker)
+        return self._send("sendSticker", p, sticker=_required(p, "sticker"))
 
-    def _api_sendChatAction(self, p: dict[str, Any], client_gone: Callable[[], bool]) -> bool:
+    def _api_sendChatAction(self, p: dict[str, Any]) -> bool:
         _required(p, "chat_id")
         action = _required(p, "action")
         if action not in CHAT_ACTIONS:
@@ -750,7 +333,7 @@ class FakeZalo:
 
     # ---- getUpdates and webhooks ----------------------------------------------------------------
 
-    def _api_getUpdates(self, p: dict[str, Any], client_gone: Callable[[], bool]) -> dict[str, Any]:
+    def _get_updates(self, p: dict[str, Any], client_gone: Callable[[], bool]) -> dict[str, Any]:
         if self.webhook:
             raise ApiError(400, WEBHOOK_ACTIVE)  # undocumented
         raw = p.get("timeout", DEFAULT_POLL_TIMEOUT)
@@ -760,23 +343,22 @@ class FakeZalo:
             raise ApiError(400, "timeout must be a number") from None
         if isinstance(raw, bool) or not math.isfinite(timeout):
             raise ApiError(400, "timeout must be a number")
-        deadline = time.monotonic() + min(max(timeout, 0.0), self.poll_wait_cap)
-        while True:
-            if client_gone():
-                raise _Abandoned  # nobody is listening: end quietly, record no error
+
+        def take() -> dict[str, Any] | None:
             if self.webhook:
                 raise ApiError(400, WEBHOOK_ACTIVE)  # a setWebhook arrived while this poll waited
-            if self.updates:
-                update = self.updates.popleft()
-                self.delivered.append(update)
-                return json.loads(json.dumps(update))
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or self._stopping:
-                # An empty long poll: undocumented; one third-party client expects 408.
-                raise ApiError(408, REQUEST_TIMEOUT)
-            self._cond.wait(remaining)
+            if not self.updates:
+                return None
+            update = self.updates.popleft()
+            self.delivered.append(update)
+            return json.loads(json.dumps(update))
 
-    def _api_setWebhook(self, p: dict[str, Any], client_gone: Callable[[], bool]) -> dict[str, Any]:
+        update = self._long_poll(min(max(timeout, 0.0), self.poll_wait_cap), client_gone, take)
+        if update is None:  # an empty long poll: undocumented; one third-party client expects 408
+            raise ApiError(408, REQUEST_TIMEOUT)
+        return update
+
+    def _api_setWebhook(self, p: dict[str, Any]) -> dict[str, Any]:
         url = _required(p, "url")
         secret = _required(p, "secret_token")
         if not _is_url(url, ("https",)):
@@ -787,12 +369,12 @@ class FakeZalo:
         self.webhook = {"url": url, "secret_token": secret, "updated_at": self._webhook_updated_at}
         return {"url": url, "updated_at": self._webhook_updated_at}
 
-    def _api_deleteWebhook(self, p: dict[str, Any], client_gone: Callable[[], bool]) -> dict[str, Any]:
+    def _api_deleteWebhook(self, p: dict[str, Any]) -> dict[str, Any]:
         self.webhook = {}
         self._webhook_updated_at = self._now_ms()
         return {"url": "", "updated_at": self._webhook_updated_at}
 
-    def _api_getWebhookInfo(self, p: dict[str, Any], client_gone: Callable[[], bool]) -> dict[str, Any]:
+    def _api_getWebhookInfo(self, p: dict[str, Any]) -> dict[str, Any]:
         return {"url": self.webhook.get("url", ""), "updated_at": self._webhook_updated_at}
 
 

@@ -5,9 +5,13 @@ Each test drives a real `telegram.Bot` (or raw httpx) against a `FakeTelegram` o
 """
 
 import asyncio
+import io
 import json
+import struct
 import threading
 import unicodedata
+import zipfile
+import zlib
 from collections.abc import Awaitable, Callable, Iterator
 
 import httpx
@@ -22,7 +26,8 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter
 
-from tests.fake_telegram import FakeTelegram, parse_html
+from tests.fake_botapi import UploadedFile
+from tests.fake_telegram import PHOTO_LIMIT, UPLOAD_LIMIT, FakeTelegram, parse_html
 
 
 @pytest.fixture
@@ -503,6 +508,149 @@ def test_uploaded_documents_are_kept(fake: FakeTelegram) -> None:
     assert fake.sent[0]["document_name"] == "kết quả.pdf"
     assert fake.sent[0]["plain"] == "Kết quả"
     assert fake.sent[1]["photo"] == b"\x89PNG\r\n"
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def workbook() -> bytes:
+    """A stand-in .xlsx (a zip with a workbook part) that a reader can open again from the bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", '<workbook><sheet name="Tiến độ"/></workbook>')
+    return buffer.getvalue()
+
+
+def png(width: int, height: int) -> bytes:
+    """A valid grey PNG of that size, like the bot's charts, built with the standard library."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    pixels = zlib.compress(b"".join(b"\x00" + b"\x80" * width for _ in range(height)))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+def test_send_document_uploads_a_workbook(fake: FakeTelegram) -> None:
+    content = workbook()
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Đã xem", callback_data="seen:7")]])
+
+    async def scenario(bot: Bot) -> None:
+        message = await bot.send_document(
+            42,
+            content,
+            filename="tiến-độ-tuần-10.xlsx",
+            caption="<b>Tiến độ</b> tuần 10",
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard,
+        )
+        assert message.document.file_name == "tiến-độ-tuần-10.xlsx"
+        assert message.document.mime_type == XLSX  # PTB names the type from the file name
+        assert message.document.file_size == len(content)
+        assert message.caption == "Tiến độ tuần 10"
+        assert message.caption_entities[0].type == "bold"
+        assert message.reply_markup == keyboard
+        file = await bot.get_file(message.document.file_id)
+        assert bytes(await file.download_as_bytearray()) == content
+        again = await bot.send_document(43, message.document.file_id)  # resent by file_id: no upload
+        assert again.document.file_id == message.document.file_id
+
+    with_bot(fake, scenario)
+    upload = fake.calls[1]["params"]["document"]  # calls[0] is getMe
+    assert isinstance(upload, UploadedFile)  # sent as multipart/form-data
+    assert (upload.file_name, upload.mime_type) == ("tiến-độ-tuần-10.xlsx", XLSX)
+    [sent] = fake.files_to(42)
+    assert sent["method"] == "sendDocument"
+    assert (sent["chat_id"], sent["file_name"], sent["mime_type"]) == (42, "tiến-độ-tuần-10.xlsx", XLSX)
+    assert sent["caption"] == "Tiến độ tuần 10"
+    assert sent["url"] is None
+    with zipfile.ZipFile(io.BytesIO(sent["data"])) as archive:  # the bytes read back as the workbook
+        assert "Tiến độ" in archive.read("xl/workbook.xml").decode()
+    assert fake.file_bytes(sent["file_id"]) == content
+    [resent] = fake.files_to(43)
+    assert (resent["data"], resent["file_name"], resent["caption"]) == (content, "tiến-độ-tuần-10.xlsx", None)
+    assert fake.texts_to(42) == ["Tiến độ tuần 10"]
+    assert fake.texts_to(43) == []
+
+
+def test_send_photo_uploads_a_chart(fake: FakeTelegram) -> None:
+    chart = png(640, 480)
+
+    async def scenario(bot: Bot) -> None:
+        message = await bot.send_photo(42, chart, filename="bieu-do.png", caption="Biểu đồ tiến độ")
+        [size] = message.photo
+        assert (size.width, size.height, size.file_size) == (640, 480, len(chart))
+        assert message.caption == "Biểu đồ tiến độ"
+        plain = await bot.send_photo(42, chart)  # caption and markup are optional
+        assert plain.caption is None
+        assert plain.photo[0].file_id != size.file_id
+        by_url = await bot.send_photo(44, "https://charts.example.vn/tuan-10.png")
+        assert by_url.message_id == 1
+
+    with_bot(fake, scenario)
+    first, second = fake.files_to(42)
+    assert (first["method"], first["file_name"], first["data"], first["caption"]) == (
+        "sendPhoto",
+        "bieu-do.png",
+        chart,
+        "Biểu đồ tiến độ",
+    )
+    assert (second["data"], second["caption"]) == (chart, None)
+    [url] = fake.files_to(44)
+    assert (url["url"], url["data"]) == ("https://charts.example.vn/tuan-10.png", None)
+    assert fake.texts_to(42) == ["Biểu đồ tiến độ"]
+
+
+def test_attachment_rules(fake: FakeTelegram) -> None:
+    async def scenario(bot: Bot) -> None:
+        caption = "<i>" + "ư" * 1024 + "</i>"  # 1,024 characters once the tags are parsed
+        await bot.send_photo(42, png(10, 10), caption=caption, parse_mode=ParseMode.HTML)
+        with pytest.raises(BadRequest, match=r"(?i)message caption is too long"):
+            await bot.send_photo(42, png(10, 10), caption="ư" * 1025)
+        with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
+            await bot.send_document(42, workbook(), filename="a.xlsx", caption="<b>x", parse_mode="HTML")
+        with pytest.raises(BadRequest, match=r"(?i)PHOTO_SAVE_FILE_INVALID"):
+            await bot.send_photo(42, b"\xff\xd8" + bytes(PHOTO_LIMIT))  # over 10 MB
+        for too_odd in (png(10001, 1), png(2100, 100)):  # width + height > 10000; ratio > 20
+            with pytest.raises(BadRequest, match=r"(?i)PHOTO_INVALID_DIMENSIONS"):
+                await bot.send_photo(42, too_odd)
+        with pytest.raises(BadRequest, match=r"(?i)file must be non-empty"):
+            await bot.send_document(42, b"", filename="rỗng.xlsx")
+        with pytest.raises(BadRequest, match=r"(?i)wrong file identifier"):
+            await bot.send_document(42, "no-such-file-id")
+        with pytest.raises(NetworkError) as too_big:  # 413: PTB raises a plain NetworkError
+            await bot.send_document(42, bytes(UPLOAD_LIMIT + 1), filename="lớn.xlsx")
+        assert type(too_big.value) is NetworkError
+        assert "Request Entity Too Large" in too_big.value.message
+
+    with_bot(fake, scenario)
+    assert len(fake.sent) == 1
+    assert fake.errors[-1] == {
+        "method": "sendDocument",
+        "status": 413,
+        "description": "Request Entity Too Large",
+    }
+    response = raw(fake, "sendDocument", data={"chat_id": "42", "caption": "x"})
+    assert response.json()["description"] == 'Bad Request: parameter "document" is required'
+    response = raw(fake, "sendPhoto", data={"chat_id": "42", "photo": "x", "show_caption_above_media": "hmm"})
+    assert (
+        response.json()["description"] == 'Bad Request: parameter "show_caption_above_media" has wrong type'
+    )
+
+
+def test_uploads_count_against_the_flood_limit(fake: FakeTelegram) -> None:
+    """Refused uploads take no allowance; accepted ones take one each (burst of 3 a chat)."""
+    upload = {"document": ("a.xlsx", workbook(), XLSX)}
+    assert (
+        raw(fake, "sendDocument", data={"chat_id": "42"}, files={"document": ("a.xlsx", b"")}).status_code
+        == 400
+    )
+    statuses = [raw(fake, "sendDocument", data={"chat_id": "42"}, files=upload).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert len(fake.files_to(42)) == 3
+    assert len(fake.files) == 3  # the refused ones left no stored file
 
 
 # ---- commands -------------------------------------------------------------------------------------------

@@ -196,6 +196,33 @@ def test_send_photo_sticker_and_chat_action(fake: FakeZalo) -> None:
     assert [a["action"] for a in fake.chat_actions] == ["typing", "upload_photo"]
 
 
+def test_send_photo_by_url_is_recorded(fake: FakeZalo) -> None:
+    chart = "https://bot.quangngai.example/charts/tien-do-tuan-10.png"
+    caption = "Biểu đồ tiến độ " + "ệ" * 1984  # 2,000 code points: the most a caption takes
+    assert len(caption) == 2000
+    response = call(fake, "sendPhoto", chat_id=USER, photo=chart, caption=caption)
+    assert response.status_code == 200
+    by_form = httpx.post(f"{fake.api_url}/sendPhoto", data={"chat_id": USER, "photo": chart}, timeout=5)
+    assert by_form.status_code == 200
+    first, second = fake.sent_to(USER)
+    assert first == {
+        "method": "sendPhoto",
+        "chat_id": USER,
+        "text": None,
+        "caption": caption,
+        "photo": chart,
+        "sticker": None,
+        "message_id": response.json()["result"]["message_id"],
+        "date": response.json()["result"]["date"],
+        "at": first["at"],
+    }
+    assert (second["photo"], second["caption"]) == (chart, None)
+    assert fake.texts_to(USER) == [caption]
+    for photo in ("ftp://bot.quangngai.example/a.png", "https:///a.png", "tien-do.png"):
+        assert_error(call(fake, "sendPhoto", chat_id=USER, photo=photo), 400, "photo must be a URL")
+    assert len(fake.sent) == 2
+
+
 # ---- limits, blocked users, injected failures ------------------------------------------------------------
 
 
