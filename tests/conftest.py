@@ -1,6 +1,7 @@
 """Test fixtures: a real database (a fresh SQLite file per test, or the PostgreSQL in DATABASE_URL),
 migrated with Alembic, and an injected clock. Nothing here sleeps or touches the network."""
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -18,8 +19,9 @@ from dondoc.bot.config import Config
 from dondoc.handlers.messages import Incoming, Reply
 from dondoc.store.db import make_engine, migrate
 from dondoc.store.models import Outbox
-from dondoc.store.outbox import mark_sent, pending
+from dondoc.store.outbox import pending, settle
 
+pytest_plugins = ["tests.netguard"]  # no test reaches beyond loopback
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 INVITE_CODE = re.compile(r"\b[A-HJ-NP-Z2-9]{10}\b")
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -58,6 +60,33 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def database_at(revision: str, tmp_path: Path, schema: str) -> Iterator[Engine]:
+    """An empty database (its own PostgreSQL schema, or a new SQLite file) migrated to `revision` only."""
+    from alembic import command
+
+    from dondoc.store.db import alembic_config
+
+    admin = None
+    if ON_POSTGRES:
+        admin = make_engine(DATABASE_URL)
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
+        engine = make_engine(DATABASE_URL, connect_args={"options": f"-csearch_path={schema}"})
+    else:
+        engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    command.upgrade(alembic_config(engine), revision)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        if admin is not None:
+            with admin.begin() as connection:
+                connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            admin.dispose()
 
 
 @pytest.fixture
@@ -140,7 +169,7 @@ class Chat:
             rows: list[Outbox] = pending(session, CONSOLE, [user])
             texts = [r.text for r in rows]
             for row in rows:
-                mark_sent(session, row, self.app.clock())
+                settle(session, row.id, self.app.clock())
             session.commit()
         return texts
 

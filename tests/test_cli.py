@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from dondoc.bot.cli import main
-from dondoc.bot.console import ConsoleTransport
+from dondoc.bot.root import Bot
 from dondoc.store.agencies import DIRECTORY_CSV, find_agency, read_directory
 from dondoc.store.models import Agency
 from tests.conftest import INVITE_CODE
@@ -89,12 +89,12 @@ def test_a_broken_agency_file_gets_a_clear_message(app, capsys, tmp_path):
 def test_console_prints_replies_numbered_choices_and_queued_messages(app, chat, capsys):
     chat.join("gd-khcn", "KHCN", "head")
     chat.say("vanphong", "/giao KHCN | 31/3/2026 | Trình Kế hoạch")
-    console = ConsoleTransport(app, "gd-khcn")
-    console.say("/baocao")
+    console = Bot.build(app.config, app=app, messengers=False, schedule=False, console_user="gd-khcn")
+    asyncio.run(console.say("/baocao"))
     out = capsys.readouterr().out
     assert "  1. #1 Trình Kế hoạch" in out
     assert "📬" in out and "Trình Kế hoạch" in out.split("📬", 1)[1]  # the new task, queued for the head
-    console.say("1")
+    asyncio.run(console.say("1"))
     assert "  4. 100%" in capsys.readouterr().out
 
 
@@ -107,7 +107,10 @@ def test_interactive_console_reads_until_end_of_input(app, capsys):
         except StopIteration:
             raise EOFError from None
 
-    asyncio.run(ConsoleTransport(app, "vanphong").interact(read))
+    bot = Bot.build(app.config, app=app, messengers=False, schedule=False, read_input=True)
+    assert bot.console is not None
+    bot.console.read = read
+    asyncio.run(bot.run())  # ends by itself at the end of input
     out = capsys.readouterr().out
     assert "/moi" in out and "/giao" in out
 
@@ -148,3 +151,29 @@ def test_first_session_in_real_processes(tmp_path, database_url):
         assert "65%" in run_dondoc(tmp_path, "say", "/xem 1")
     finally:
         os.environ.pop("DATABASE_URL", None)
+
+
+def test_run_at_an_idle_console_stops_cleanly_on_sigterm(tmp_path, database_url):
+    """`dondoc run` with no token and its input left open: SIGTERM ends it with "stopped", no traceback."""
+    import signal
+
+    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONWARNINGS": "error"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dondoc", "run"],
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        while "Ctrl-D" not in (line := process.stdout.readline()):  # the console is waiting for input
+            assert line, process.stderr.read() if process.stderr else ""
+        process.send_signal(signal.SIGTERM)
+        _out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 0, err
+    assert "stopped" in err and "Traceback" not in err

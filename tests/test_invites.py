@@ -86,7 +86,7 @@ def test_invite_from_the_command_line(app, chat, capsys):
 def test_invite_from_the_command_line_prints_deep_link_when_telegram_is_configured(app, capsys):
     from dataclasses import replace
 
-    app.config = replace(app.config, telegram_bot_username="dondoc_qngai_bot")
+    app.config = replace(app.config, telegram=replace(app.config.telegram, username="dondoc_qngai_bot"))
     assert main(["invite", "KHCN", "staff"], app=app) == 0
     out = capsys.readouterr().out
     code = INVITE_CODE.search(out).group(0)

@@ -8,10 +8,10 @@ import pytest
 from alembic import command
 from sqlalchemy import Engine, text
 
-from dondoc.store.db import alembic_config, make_engine
+from dondoc.store.db import alembic_config
 from dondoc.store.models import AssignmentState
 from dondoc.store.tasks import agency_counts
-from tests.conftest import DATABASE_URL, ON_POSTGRES
+from tests.conftest import database_at
 
 SCHEMA = "migration_check"
 T0 = "2026-02-02 02:00:00+00:00"
@@ -19,23 +19,9 @@ T0 = "2026-02-02 02:00:00+00:00"
 
 @pytest.fixture
 def old_engine(tmp_path) -> Iterator[Engine]:
-    """An empty database (its own PostgreSQL schema, or a new SQLite file) migrated to 0004 only."""
-    if ON_POSTGRES:
-        admin = make_engine(DATABASE_URL)
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-            connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-        engine = make_engine(DATABASE_URL, connect_args={"options": f"-csearch_path={SCHEMA}"})
-    else:
-        admin = None
-        engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-    command.upgrade(alembic_config(engine), "0004")
-    yield engine
-    engine.dispose()
-    if admin is not None:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        admin.dispose()
+    """An empty database migrated to 0004 only."""
+    with database_at("0004", tmp_path, SCHEMA) as engine:
+        yield engine
 
 
 def _fill(engine: Engine) -> None:

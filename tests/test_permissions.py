@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from dondoc.handlers.render import role_label
+from dondoc.handlers.roles import role_label
 from dondoc.i18n import _, use_language
 from dondoc.store.models import AuditLog, ExtensionRequest, Invite, Person, Report, Role, Task, TaskAgency
 

@@ -7,7 +7,8 @@ from dataclasses import replace
 
 from sqlalchemy import func, select
 
-from dondoc.bot.runner import run_bot
+from dondoc.bot.config import TelegramConfig, ZaloConfig
+from dondoc.bot.root import Bot
 from dondoc.store.models import Report
 from tests.conftest import Chat
 from tests.fake_telegram import FakeTelegram
@@ -22,14 +23,13 @@ def test_one_process_serves_both_messengers_and_stops_on_sigterm(app):
     with FakeTelegram(chat_burst=50) as telegram, FakeZalo(messages_per_second=100) as zalo:
         app.config = replace(
             app.config,
-            telegram_bot_token=telegram.token,
-            telegram_base_url=telegram.base_url,
-            zalo_bot_token=zalo.token,
-            zalo_base_url=zalo.base_url,
+            telegram=TelegramConfig(token=telegram.token, base_url=telegram.base_url),
+            zalo=ZaloConfig(token=zalo.token, base_url=zalo.base_url),
+            console=replace(app.config.console, read_input=False),
         )
 
         async def scenario() -> None:
-            running = asyncio.create_task(run_bot(app, "vanphong", interactive=False))
+            running = asyncio.create_task(Bot.build(app.config, app=app).run())
             telegram.message(501, f"/start {telegram_code}")
             zalo.text(zalo_user, f"/start {zalo_code}")
             assert await asyncio.to_thread(telegram.wait_until, lambda: telegram.texts_to(501), 10)

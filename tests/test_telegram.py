@@ -7,16 +7,21 @@ import contextlib
 import datetime as dt
 import logging
 from dataclasses import replace
+from functools import partial
 
 import pytest
 from sqlalchemy import func, select
 
 from dondoc.bot.app import App
-from dondoc.bot.outbox_sender import Delivery, OutboxSender
+from dondoc.bot.config import TelegramConfig
+from dondoc.bot.outbox_sender import OutboxSender
 from dondoc.bot.plaintext import split_text
 from dondoc.bot.ratelimit import RateLimiter
+from dondoc.bot.root import Bot
 from dondoc.bot.telegram import TelegramTransport
-from dondoc.store.models import Outbox, PlatformLink, Report, Role
+from dondoc.bot.transport import Delivery
+from dondoc.handlers.messages import Reply
+from dondoc.store.models import Outbox, Person, PlatformLink, Report, Role
 from dondoc.store.outbox import enqueue
 from dondoc.store.people import add_person
 from tests.conftest import TZ, Chat, VirtualTime, free_port
@@ -33,7 +38,7 @@ def fake():
 
 @pytest.fixture
 def tg(app: App, fake: FakeTelegram) -> App:
-    app.config = replace(app.config, telegram_bot_token=fake.token, telegram_base_url=fake.base_url)
+    app.config = replace(app.config, telegram=TelegramConfig(token=fake.token, base_url=fake.base_url))
     return app
 
 
@@ -48,19 +53,24 @@ async def until(fake: FakeTelegram, predicate, within: float = 10.0) -> None:
 def transport(app: App) -> tuple[TelegramTransport, VirtualTime]:
     time = VirtualTime()
     return TelegramTransport(
-        app, limiter=RateLimiter(clock=time.clock, sleep=time.sleep), sleep=time.sleep
+        app.config.telegram,
+        partial(app.menus, "telegram"),
+        limiter=RateLimiter(clock=time.clock, sleep=time.sleep),
+        sleep=time.sleep,
     ), time
 
 
 @contextlib.asynccontextmanager
 async def running(app: App):
-    """The Telegram transport polling the fake server for the length of the block."""
+    """The Telegram transport polling the fake server for the length of the block, its updates answered
+    by the bot's root; queued messages go out only when a test drains them."""
     bot, _time = transport(app)
-    await bot.start()
+    root = Bot(app, [bot], schedule=False)
+    await root.start_transport(bot)
     try:
         yield bot
     finally:
-        await bot.stop()
+        await root.stop()
 
 
 async def ask(fake: FakeTelegram, user: int, text: str, **fields) -> str:
@@ -135,7 +145,7 @@ def test_html_is_escaped_and_long_replies_are_split(tg, fake):
     async def scenario():
         async with running(tg) as bot:
             await ask(fake, OFFICER, f"/start {code}")
-            assert await bot.send(str(OFFICER), long_text) == Delivery.SENT
+            assert await bot.send(str(OFFICER), Reply(long_text)) == Delivery.SENT
 
     run(scenario())
     pieces = fake.texts_to(OFFICER)[-3:]
@@ -203,7 +213,7 @@ def test_a_redelivered_update_is_handled_once(tg, fake):
 def test_outbox_sender_paces_honours_retry_after_and_never_sends_twice(app):
     time = VirtualTime()  # the fake's flood limits and the bot's pacing run on the same injected clock
     with FakeTelegram(clock=time.clock) as fake:
-        app.config = replace(app.config, telegram_bot_token=fake.token, telegram_base_url=fake.base_url)
+        app.config = replace(app.config, telegram=TelegramConfig(token=fake.token, base_url=fake.base_url))
         with app.sessions() as session:
             people = [
                 add_person(
@@ -227,7 +237,7 @@ def test_outbox_sender_paces_honours_retry_after_and_never_sends_twice(app):
 
         async def scenario():
             bot = TelegramTransport(
-                app, limiter=RateLimiter(clock=time.clock, sleep=time.sleep), sleep=time.sleep
+                app.config.telegram, limiter=RateLimiter(clock=time.clock, sleep=time.sleep), sleep=time.sleep
             )
             await bot.application.initialize()
             try:
@@ -259,7 +269,16 @@ def test_blocked_person_is_marked_unreachable_and_the_office_is_told(tg, fake):
         async with running(tg) as bot:
             await ask(fake, OFFICER, f"/start {code}")
             fake.block(OFFICER)
-            assert await bot.send(str(OFFICER), "Nhắc việc") == Delivery.FAILED
+            assert await bot.send(str(OFFICER), Reply("Nhắc việc")) == Delivery.UNREACHABLE
+            with tg.sessions() as session:
+                enqueue(
+                    session,
+                    session.scalar(select(Person).where(Person.name != "vanphong")),
+                    "Nhắc",
+                    tg.clock(),
+                )
+                session.commit()
+            assert await OutboxSender(tg, [bot]).drain() == 0  # the outbox learns it and tells the office
 
     run(scenario())
     with tg.sessions() as session:
@@ -276,7 +295,7 @@ def test_network_errors_are_retried_with_bounded_backoff(tg, fake):
         bot, time = transport(tg)
         await bot.application.initialize()
         try:
-            assert await bot.send("4242", "Thử lại") == Delivery.SENT
+            assert await bot.send("4242", Reply("Thử lại")) == Delivery.SENT
         finally:
             await bot.application.shutdown()
         return time
@@ -339,7 +358,7 @@ def test_tokens_never_reach_the_logs(tg, fake, caplog):
         async with running(tg) as bot:
             await ask(fake, OFFICER, f"/start {code}")
             fake.forget_chat(31337)
-            await bot.send("31337", "x")
+            await bot.send("31337", Reply("x"))
 
     run(scenario())
     assert fake.token not in caplog.text
@@ -352,10 +371,13 @@ def test_webhook_checks_the_secret_before_anything_is_parsed(tg, fake):
     port = free_port()
     tg.config = replace(
         tg.config,
-        telegram_webhook_url="https://bot.quangngai.example/tg/hook",
-        telegram_webhook_secret="s3cr3t-Token_x",
-        telegram_webhook_listen="127.0.0.1",
-        telegram_webhook_port=port,
+        telegram=replace(
+            tg.config.telegram,
+            webhook_url="https://bot.quangngai.example/tg/hook",
+            webhook_secret="s3cr3t-Token_x",
+            webhook_listen="127.0.0.1",
+            webhook_port=port,
+        ),
     )
     chat = Chat(tg)
     code = chat.invite("KHCN", "staff")
@@ -459,3 +481,36 @@ def test_a_new_task_arrives_with_a_received_button_and_the_office_decides_by_but
 
         part = session.scalar(select(TaskAgency))
         assert part.state == "done" and part.received_at is not None
+
+
+def test_a_message_with_a_workbook_and_a_chart_arrives_as_a_document_and_a_photo(tg, fake):
+    from dondoc.handlers.messages import Attachment, Choice
+    from tests.test_fake_telegram import png
+
+    workbook = b"PK\x03\x04 stand-in for an xlsx workbook"
+    chart = png(640, 480)
+    message = Reply(
+        "Báo cáo tuần",
+        choices=(Choice("Xem chi tiết", "/tonghop"),),
+        attachments=(
+            Attachment("bao-cao.xlsx", workbook, mime_type="application/vnd.ms-excel"),
+            Attachment("bieu-do.png", chart, mime_type="image/png"),
+        ),
+    )
+
+    async def scenario():
+        bot, _time = transport(tg)
+        await bot.initialize()
+        try:
+            assert await bot.send(str(OFFICER), message) == Delivery.SENT
+        finally:
+            await bot.application.shutdown()
+
+    run(scenario())
+    assert fake.texts_to(OFFICER)[0] == "Báo cáo tuần"
+    files = fake.files_to(OFFICER)
+    assert [(f["method"], f["file_name"]) for f in files] == [
+        ("sendDocument", "bao-cao.xlsx"),
+        ("sendPhoto", files[1]["file_name"]),
+    ]
+    assert files[0]["data"] == workbook and files[1]["data"] == chart

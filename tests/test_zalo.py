@@ -11,9 +11,13 @@ import pytest
 from sqlalchemy import func, select
 
 from dondoc.bot.app import App
-from dondoc.bot.outbox_sender import Delivery, OutboxSender
+from dondoc.bot.config import ZaloConfig
+from dondoc.bot.outbox_sender import OutboxSender
 from dondoc.bot.ratelimit import RateLimiter
+from dondoc.bot.root import Bot
+from dondoc.bot.transport import Delivery
 from dondoc.bot.zalo import ZaloTransport
+from dondoc.handlers.messages import Reply
 from dondoc.store.models import Outbox, PlatformLink, Report
 from tests.conftest import TZ, Chat, VirtualTime, free_port
 from tests.fake_zalo import FakeZalo, new_id, webhook_body
@@ -29,7 +33,7 @@ def fake():
 
 @pytest.fixture
 def zl(app: App, fake: FakeZalo) -> App:
-    app.config = replace(app.config, zalo_bot_token=fake.token, zalo_base_url=fake.base_url)
+    app.config = replace(app.config, zalo=ZaloConfig(token=fake.token, base_url=fake.base_url))
     return app
 
 
@@ -37,17 +41,18 @@ def zl(app: App, fake: FakeZalo) -> App:
 async def running(app: App, time: VirtualTime | None = None):
     time = time or VirtualTime()
     bot = ZaloTransport(
-        app,
+        app.config.zalo,
         limiter=RateLimiter(
             per_second=1000, overall_burst=1000, chat_burst=100, clock=time.clock, sleep=time.sleep
         ),
         sleep=time.sleep,
     )
-    await bot.start()
+    root = Bot(app, [bot], schedule=False)  # answers its updates; queued messages wait for a drain
+    await root.start_transport(bot)
     try:
         yield bot
     finally:
-        await bot.stop()
+        await root.stop()
 
 
 async def until(fake: FakeZalo, predicate, within: float = 10.0) -> None:
@@ -126,9 +131,12 @@ def test_webhook_refuses_a_wrong_secret_and_handles_both_body_shapes(zl, fake):
     port = free_port()
     zl.config = replace(
         zl.config,
-        zalo_webhook_url="https://bot.quangngai.example/zalo/hook",
-        zalo_webhook_secret="zalo-secret-123",
-        zalo_webhook_port=port,
+        zalo=replace(
+            zl.config.zalo,
+            webhook_url="https://bot.quangngai.example/zalo/hook",
+            webhook_secret="zalo-secret-123",
+            webhook_port=port,
+        ),
     )
     chat = Chat(zl)
     code = chat.invite("KHCN", "staff")
@@ -215,9 +223,9 @@ def test_quota_and_server_errors_back_off_then_leave_the_row_queued(zl, fake):
 
     async def scenario():
         async with running(zl, time) as bot:
-            assert await bot.send("u1", "Thử lại") == Delivery.SENT
+            assert await bot.send("u1", Reply("Thử lại")) == Delivery.SENT
             fake.fail_next("sendMessage", 429, "Quota exceeded", count=10)
-            assert await bot.send("u1", "Hết hạn mức") == Delivery.LATER
+            assert await bot.send("u1", Reply("Hết hạn mức")) == Delivery.LATER
 
     asyncio.run(scenario())
     assert time.waits[:2] == [1.0, 2.0]
@@ -227,12 +235,12 @@ def test_quota_and_server_errors_back_off_then_leave_the_row_queued(zl, fake):
 def test_a_refused_token_stops_the_transport_with_one_log_line(zl, fake, caplog):
     from dondoc.bot.logs import configure_logging
 
-    zl.config = replace(zl.config, zalo_bot_token="999:wrong-token")
+    zl.config = replace(zl.config, zalo=replace(zl.config.zalo, token="999:wrong-token"))
     configure_logging(zl.config, "DEBUG")  # as `dondoc run` sets it up
 
     async def scenario():
         async with running(zl) as bot:
-            assert bot.stopped.is_set()
+            assert bot.done.is_set()
 
     caplog.set_level(logging.DEBUG)
     asyncio.run(scenario())
@@ -245,7 +253,7 @@ def test_long_replies_are_split_for_zalo(zl, fake):
     async def scenario():
         async with running(zl) as bot:
             text = "\n".join(f"Dòng {i}: nội dung báo cáo tiến độ" for i in range(200))
-            assert await bot.send("u2", text) == Delivery.SENT
+            assert await bot.send("u2", Reply(text)) == Delivery.SENT
             return text
 
     text = asyncio.run(scenario())
@@ -300,3 +308,26 @@ def test_received_is_a_numbered_answer_on_zalo(zl, fake):
 
     asyncio.run(scenario())
     assert "Đã nhận:" in chat.say("vanphong", "/xem 1")
+
+
+def test_a_picture_with_a_public_url_goes_as_a_photo_and_a_workbook_is_named_with_its_link(zl, fake):
+    from dondoc.handlers.messages import Attachment
+
+    message = Reply(
+        "Báo cáo tuần",
+        attachments=(
+            Attachment("bao-cao.xlsx", b"PK", url="https://bot.example/f/abc"),
+            Attachment("bieu-do.png", url="https://bot.example/f/chart.png", mime_type="image/png"),
+        ),
+    )
+
+    async def scenario():
+        async with running(zl) as bot:
+            assert await bot.send("u3", message) == Delivery.SENT
+
+    asyncio.run(scenario())
+    text = fake.texts_to("u3")[0]
+    assert "Báo cáo tuần" in text and "bao-cao.xlsx https://bot.example/f/abc" in text
+    assert [c["params"]["photo"] for c in fake.calls if c["method"] == "sendPhoto"] == [
+        "https://bot.example/f/chart.png"
+    ]

@@ -1,25 +1,30 @@
-"""The composition root: config, database, handlers and transports, and their lifecycles."""
+"""The bot's core: config, database and dispatcher, and the services that the chat commands, the command
+line and the runtime (`root.py`) share. Nothing here knows a messenger."""
 
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
 from dondoc.bot.config import Config
+from dondoc.bot.transport import Menu
 from dondoc.handlers import build_registry
 from dondoc.handlers.dispatch import Clock, Dispatcher, utc_now
-from dondoc.i18n import _, use_language
-from dondoc.nudges.digests import DAILY, send_digest
-from dondoc.nudges.ladder import NudgePolicy
-from dondoc.nudges.sweep import Message, run_sweep
-from dondoc.nudges.workdays import WorkCalendar
+from dondoc.handlers.notify import office, tell
+from dondoc.i18n import LANGUAGES, _, use_language
 from dondoc.store.agencies import DIRECTORY_CSV, count_agencies, find_agency, load_directory, read_directory
 from dondoc.store.db import make_engine, make_sessionmaker, migrate
-from dondoc.store.models import Role
-from dondoc.store.people import add_person, count_people
+from dondoc.store.models import Person, Role
+from dondoc.store.people import add_person, count_people, links_on, set_link_active
+
+if TYPE_CHECKING:
+    from dondoc.nudges.ladder import NudgePolicy
+    from dondoc.nudges.sweep import Message
 
 log = logging.getLogger(__name__)
 CONSOLE = "console"
+PLATFORM_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "console"}
 
 
 class App:
@@ -36,7 +41,7 @@ class App:
             tz=config.tz,
             default_language=config.default_language,
             invite_ttl=dt.timedelta(days=config.invite_ttl_days),
-            bot_username=config.telegram_bot_username,
+            bot_username=config.telegram.username,
             clock=clock,
             linking_allowed=config.allow_linking,
         )
@@ -54,7 +59,7 @@ class App:
                 for alias in skipped:
                     log.warning("directory alias %r is used by two agencies; kept the first", alias)
             if count_people(session) == 0:
-                user = self.config.console_default_user
+                user = self.config.console.user
                 add_person(
                     session,
                     name=user,
@@ -79,7 +84,9 @@ class App:
         return notes
 
     @property
-    def policy(self) -> NudgePolicy:
+    def policy(self) -> "NudgePolicy":
+        from dondoc.nudges.ladder import NudgePolicy  # the nudge modules load only where nudges are made
+
         c = self.config
         return NudgePolicy(
             before_days=c.nudge_before_days,
@@ -90,8 +97,11 @@ class App:
             periodic=c.nudge_periodic,
         )
 
-    def sweep(self, now: dt.datetime | None = None) -> list[Message]:
+    def sweep(self, now: dt.datetime | None = None) -> list["Message"]:
         """One sweep: log and queue the nudges owed now, in one transaction."""
+        from dondoc.nudges.sweep import run_sweep
+        from dondoc.nudges.workdays import WorkCalendar
+
         with self.sessions() as session:
             messages = run_sweep(
                 session, now or self.clock(), self.config.tz, WorkCalendar.load(session), self.policy
@@ -102,6 +112,9 @@ class App:
         return messages
 
     def digest(self, kind: str, now: dt.datetime | None = None) -> int:
+        from dondoc.nudges.digests import DAILY, send_digest
+        from dondoc.nudges.workdays import WorkCalendar
+
         now = now or self.clock()
         with self.sessions() as session:
             if kind == DAILY and not WorkCalendar.load(session).is_working_day(
@@ -112,5 +125,46 @@ class App:
             session.commit()
         return sent
 
+    def mark_reachable(self, platform: str, address: str, reachable: bool) -> None:
+        """Record that a chat can (not) be reached; the office hears when someone blocked the bot."""
+        with self.sessions() as session:
+            person = set_link_active(session, platform, address, reachable)
+            if person is not None and not reachable:
+                tell(
+                    session,
+                    office(session),
+                    self.clock(),
+                    "alert",
+                    lambda _admin: _blocked_text(person, platform),
+                )
+            session.commit()
+
+    def menus(self, platform: str, address: str | None = None) -> list[Menu]:
+        """Command menus on `platform`: with `address`, that chat's person's; otherwise the guests' default
+        in each language and every linked person's own."""
+        menus: list[Menu] = []
+        if address is None:
+            for language in (*LANGUAGES, None):
+                menus.append(Menu(None, language, self._commands(Role.GUEST, language)))
+        with self.sessions() as session:
+            for link in links_on(session, platform, address):
+                language = link.person.language or self.config.default_language
+                menus.append(Menu(link.chat_id, None, self._commands(link.person.role, language)))
+        return menus
+
+    def _commands(self, role: Role, language: str | None) -> tuple[tuple[str, str], ...]:
+        with use_language(language or self.config.default_language):
+            return tuple((c.name, _(c.summary)) for c in self.registry.for_role(role))
+
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _blocked_text(person: Person, platform: str) -> str:
+    return _(
+        "⚠️ {name} ({agency}) has blocked the bot on {platform} and no longer receives messages there."
+    ).format(
+        name=person.name,
+        agency=person.agency.name if person.agency else "—",
+        platform=PLATFORM_NAMES.get(platform, platform),
+    )

@@ -4,21 +4,19 @@ import argparse
 import asyncio
 import datetime as dt
 import json
-import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dondoc.bot.app import App
 from dondoc.bot.config import Config, ConfigError
-from dondoc.bot.console import ConsoleTransport
 from dondoc.bot.logs import configure_logging
-from dondoc.bot.runner import run_bot
+from dondoc.bot.root import Bot
 from dondoc.handlers import parsing
-from dondoc.handlers.messages import Attachment, Context, Refusal
+from dondoc.handlers.messages import Attachment, Refusal
 from dondoc.i18n import _, use_language
-from dondoc.nudges.sweep import Message
 from dondoc.store.agencies import (
     AgencyRow,
     DirectoryError,
@@ -27,6 +25,9 @@ from dondoc.store.agencies import (
     load_directory,
     read_directory,
 )
+
+if TYPE_CHECKING:
+    from dondoc.nudges.sweep import Message
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -109,24 +110,26 @@ def main(argv: Sequence[str] | None = None, app: App | None = None) -> int:
 def _dispatch(args: argparse.Namespace, app: App, config: Config) -> int:
     command = args.command or "run"
     if command == "run":
-        if config.telegram_bot_token or config.zalo_bot_token:
-            logging.getLogger(__name__).warning(
-                "messenger transports are not built yet; starting the console"
-            )
-        asyncio.run(run_bot(app, config.console_default_user))
+        asyncio.run(Bot.build(config, app=app).run())
         return 0
     if command == "console":
-        asyncio.run(ConsoleTransport(app, args.user or config.console_default_user).interact())
+        bot = Bot.build(
+            config, app=app, messengers=False, schedule=False, console_user=args.user, read_input=True
+        )
+        asyncio.run(bot.run())
         return 0
     if command == "say":
-        attachments = ()
+        attachments: tuple[Attachment, ...] = ()
         if args.attach is not None:
             try:
                 attachments = (Attachment(args.attach.name, args.attach.read_bytes()),)
             except OSError as exc:
                 print(f"dondoc: {args.attach}: {exc.strerror}", file=sys.stderr)
                 return 2
-        ConsoleTransport(app, args.user or config.console_default_user).say(" ".join(args.text), attachments)
+        bot = Bot.build(
+            config, app=app, messengers=False, schedule=False, console_user=args.user, read_input=False
+        )
+        asyncio.run(bot.say(" ".join(args.text), attachments))
         return 0
     if command == "invite":
         return _invite(app, " ".join(args.words))
@@ -154,7 +157,7 @@ def _moment(app: App, text: str) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, int(hour), int(minute), tzinfo=app.config.tz)
 
 
-def _message_json(message: Message, day: dt.date | None = None) -> dict:
+def _message_json(message: "Message", day: dt.date | None = None) -> dict:
     person = message.person
     entry = {
         "recipient": {
@@ -190,10 +193,11 @@ def _nudges(app: App, args: argparse.Namespace) -> int:
         return 0
     with app.sessions() as session:
         calendar = WorkCalendar.load(session)
+        entries: list[tuple[dt.date | None, Message]]
         if args.action == "preview":
             entries = [(None, m) for m in preview(session, at, tz, calendar, app.policy)]
         else:
-            entries = plan(session, start, end, tz, calendar, app.policy)
+            entries = list(plan(session, start, end, tz, calendar, app.policy))
         if args.json:
             print(json.dumps([_message_json(m, day) for day, m in entries], ensure_ascii=False, indent=2))
             return 0
@@ -212,7 +216,7 @@ def _nudges(app: App, args: argparse.Namespace) -> int:
 
 def _calendar(app: App, args: argparse.Namespace) -> int:
     from dondoc.nudges.workdays import WorkCalendar
-    from dondoc.store.models import CalendarDay
+    from dondoc.store.calendar import calendar_day, set_calendar_day
 
     with app.sessions() as session:
         if args.action == "list":
@@ -221,7 +225,7 @@ def _calendar(app: App, args: argparse.Namespace) -> int:
             day = dt.date(year, 1, 1)
             while day.year == year:
                 name = calendar.holiday_name(day)
-                changed = session.get(CalendarDay, day)
+                changed = calendar_day(session, day)
                 if changed is not None or (name and not calendar.is_working_day(day)):
                     kind = _("working day") if calendar.is_working_day(day) else _("day off")
                     print(f"{day.isoformat()}  {kind}  {(changed.note if changed else None) or name or ''}")
@@ -232,11 +236,10 @@ def _calendar(app: App, args: argparse.Namespace) -> int:
         except Refusal as refusal:
             print(refusal.message, file=sys.stderr)
             return 2
-        row = session.get(CalendarDay, day) or CalendarDay(day=day, created_at=app.clock())
-        row.working, row.note = args.action == "add-workday", args.note
-        session.add(row)
+        working = args.action == "add-workday"
+        set_calendar_day(session, day, working, args.note, app.clock())
         session.commit()
-        kind = _("a working day") if row.working else _("a day off")
+        kind = _("a working day") if working else _("a day off")
         print(_("{date} is now {kind}.").format(date=day.isoformat(), kind=kind))
     return 0
 
@@ -289,30 +292,16 @@ def _notice(app: App, args: argparse.Namespace) -> int:
 
 
 def _invite(app: App, words: str) -> int:
-    from dondoc.handlers.messages import Incoming
-    from dondoc.handlers.office import invite_instructions, parse_invite_args
-    from dondoc.store.people import create_invite
+    from dondoc.handlers.office import invite_instructions, make_invite
 
-    now = app.clock()
     with app.sessions() as session:
-        ctx = Context(
-            session,
-            Incoming(platform="cli", user_id="cli", chat_id="cli"),
-            None,
-            now,
-            app.config.tz,
-            app.registry,
-        )
         try:
-            role, agency = parse_invite_args(ctx, words)
+            invite = make_invite(session, words, None, app.clock(), app.dispatcher.invite_ttl)
         except Refusal as refusal:
             print(refusal.message.replace("/moi", "dondoc invite"), file=sys.stderr)
             return 2
-        invite = create_invite(
-            session, role=role, agency=agency, created_by=None, now=now, ttl=app.dispatcher.invite_ttl
-        )
         session.commit()
-        print(invite_instructions(invite, app.config.telegram_bot_username, app.config.tz))
+        print(invite_instructions(invite, app.config.telegram.username, app.config.tz))
     return 0
 
 

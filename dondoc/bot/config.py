@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from dotenv import dotenv_values
-
 from dondoc.i18n import normalise_language
 
 DEFAULT_SQLITE_PATH = Path("data") / "dondoc.sqlite3"
@@ -57,26 +55,49 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
+class TelegramConfig:
+    """The Telegram transport's section: it runs when `token` is set."""
+
+    token: str | None = field(default=None, repr=False)
+    username: str | None = None
+    base_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+
+
+@dataclass(frozen=True)
+class ZaloConfig:
+    """The Zalo transport's section: it runs when `token` is set."""
+
+    token: str | None = field(default=None, repr=False)
+    base_url: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8444
+    messages_per_second: float = 5.0
+
+
+@dataclass(frozen=True)
+class ConsoleConfig:
+    """The console's section: who is speaking, and whether `dondoc run` reads this terminal's input
+    (by default when stdin is a terminal, or when no messenger is configured)."""
+
+    user: str = "vanphong"
+    read_input: bool = True
+
+
+@dataclass(frozen=True)
 class Config:
     database_url: str
     tz: ZoneInfo
     default_language: str = "vi"
     invite_ttl_days: int = 7
-    console_default_user: str = "vanphong"
-    telegram_bot_token: str | None = field(default=None, repr=False)
-    telegram_bot_username: str | None = None
-    telegram_base_url: str | None = None
-    telegram_webhook_url: str | None = None
-    telegram_webhook_secret: str | None = field(default=None, repr=False)
-    telegram_webhook_listen: str = "127.0.0.1"
-    telegram_webhook_port: int = 8443
-    zalo_bot_token: str | None = field(default=None, repr=False)
-    zalo_base_url: str | None = None
-    zalo_webhook_secret: str | None = field(default=None, repr=False)
-    zalo_webhook_url: str | None = None
-    zalo_webhook_listen: str = "127.0.0.1"
-    zalo_webhook_port: int = 8444
-    zalo_messages_per_second: float = 5.0
+    telegram: TelegramConfig = field(default_factory=TelegramConfig)
+    zalo: ZaloConfig = field(default_factory=ZaloConfig)
+    console: ConsoleConfig = field(default_factory=ConsoleConfig)
     allow_linking: bool = True
     sqlite_synchronous: str = "FULL"
     log_level: str = "INFO"
@@ -99,6 +120,8 @@ class Config:
         """Environment variables win over `.env`; `.env` wins over the defaults."""
         values: dict[str, str | None] = {}
         if env_file and Path(env_file).is_file():
+            from dotenv import dotenv_values  # only when there is a .env to read
+
             values.update(dotenv_values(env_file))
         values.update(os.environ if environ is None else environ)
 
@@ -128,21 +151,28 @@ class Config:
             tz=tz,
             default_language=normalise_language(get("DEFAULT_LANGUAGE")),
             invite_ttl_days=_int("INVITE_TTL_DAYS", get("INVITE_TTL_DAYS"), 7),
-            console_default_user=get("CONSOLE_USER") or "vanphong",
-            telegram_bot_token=get("TELEGRAM_BOT_TOKEN"),
-            telegram_bot_username=(get("TELEGRAM_BOT_USERNAME") or "").lstrip("@") or None,
-            telegram_base_url=get("TELEGRAM_BASE_URL"),
-            telegram_webhook_url=get("TELEGRAM_WEBHOOK_URL"),
-            telegram_webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
-            telegram_webhook_listen=get("TELEGRAM_WEBHOOK_LISTEN") or "127.0.0.1",
-            telegram_webhook_port=_int("TELEGRAM_WEBHOOK_PORT", get("TELEGRAM_WEBHOOK_PORT"), 8443),
-            zalo_bot_token=get("ZALO_BOT_TOKEN"),
-            zalo_base_url=get("ZALO_BASE_URL"),
-            zalo_webhook_secret=get("ZALO_WEBHOOK_SECRET"),
-            zalo_webhook_url=get("ZALO_WEBHOOK_URL"),
-            zalo_webhook_listen=get("ZALO_WEBHOOK_LISTEN") or "127.0.0.1",
-            zalo_webhook_port=_int("ZALO_WEBHOOK_PORT", get("ZALO_WEBHOOK_PORT"), 8444),
-            zalo_messages_per_second=_int("ZALO_MESSAGES_PER_SECOND", get("ZALO_MESSAGES_PER_SECOND"), 5),
+            telegram=TelegramConfig(
+                token=get("TELEGRAM_BOT_TOKEN"),
+                username=(get("TELEGRAM_BOT_USERNAME") or "").lstrip("@") or None,
+                base_url=get("TELEGRAM_BASE_URL"),
+                webhook_url=get("TELEGRAM_WEBHOOK_URL"),
+                webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
+                webhook_listen=get("TELEGRAM_WEBHOOK_LISTEN") or "127.0.0.1",
+                webhook_port=_int("TELEGRAM_WEBHOOK_PORT", get("TELEGRAM_WEBHOOK_PORT"), 8443),
+            ),
+            zalo=ZaloConfig(
+                token=get("ZALO_BOT_TOKEN"),
+                base_url=get("ZALO_BASE_URL"),
+                webhook_secret=get("ZALO_WEBHOOK_SECRET"),
+                webhook_url=get("ZALO_WEBHOOK_URL"),
+                webhook_listen=get("ZALO_WEBHOOK_LISTEN") or "127.0.0.1",
+                webhook_port=_int("ZALO_WEBHOOK_PORT", get("ZALO_WEBHOOK_PORT"), 8444),
+                messages_per_second=_int("ZALO_MESSAGES_PER_SECOND", get("ZALO_MESSAGES_PER_SECOND"), 5),
+            ),
+            console=ConsoleConfig(
+                user=get("CONSOLE_USER") or "vanphong",
+                read_input=not (get("TELEGRAM_BOT_TOKEN") or get("ZALO_BOT_TOKEN")),
+            ),
             allow_linking=_bool(get("ALLOW_LINKING"), True),
             sqlite_synchronous=synchronous,
             log_level=(get("LOG_LEVEL") or "INFO").upper(),

@@ -1,76 +1,137 @@
-"""The console transport: a person at a terminal talks to the same handlers as on a messenger."""
+"""The console transport: a person at a terminal talks to the same handlers as on a messenger.
+
+It speaks as one console person; messages queued for that person (nudges too) are printed with 📬.
+"""
 
 import asyncio
+import os
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from dondoc.bot.app import CONSOLE, App
-from dondoc.bot.outbox_sender import Delivery, OutboxSender
+from dondoc.bot.config import Config, ConsoleConfig
 from dondoc.bot.plaintext import render
-from dondoc.handlers.messages import Attachment, Choice, Incoming, Reply
+from dondoc.bot.transport import Delivery, MenuSource, OnIncoming
+from dondoc.handlers.messages import Attachment, Incoming, Reply
 from dondoc.i18n import _, use_language
+
+NAME = "console"
+
+
+def build(config: Config, menus: MenuSource) -> "ConsoleTransport":
+    """Always there: it delivers the console people's messages even when nobody types."""
+    return ConsoleTransport(config.console, config.default_language)
 
 
 class ConsoleTransport:
-    """Speaks as one console person; messages queued for that person (nudges too) are printed with 📬."""
+    name = NAME
+    account: str | None = None
 
-    platform = CONSOLE
-
-    def __init__(self, app: App, user: str, out: TextIO | None = None) -> None:
-        self.app = app
-        self.user = user
+    def __init__(
+        self,
+        config: ConsoleConfig,
+        language: str = "vi",
+        out: TextIO | None = None,
+        read: Callable[[str], str] | None = None,
+        interactive: bool | None = None,
+    ) -> None:
+        self.user = config.user
+        self.language = language
         self.out = out or sys.stdout
-        self.sender = OutboxSender(app, [self])
+        self.read = read or StdinLines(self.out).read
+        self.interactive = (config.read_input or sys.stdin.isatty()) if interactive is None else interactive
+        self.addresses: Sequence[str] | None = [self.user]
+        self.done = asyncio.Event()
+        self._reading: asyncio.Task[None] | None = None
 
-    def chat_ids(self) -> list[str]:
-        return [self.user]
-
-    async def send(self, chat_id: str, text: str, choices: tuple[Choice, ...] = ()) -> Delivery:
-        print(f"📬 {render(Reply(text, choices))}", file=self.out)
-        return Delivery.SENT
-
-    def handle(self, text: str, attachments: tuple[Attachment, ...] = ()) -> list[Reply]:
-        incoming = Incoming(
-            platform=CONSOLE,
+    def incoming(self, text: str, attachments: tuple[Attachment, ...] = ()) -> Incoming:
+        return Incoming(
+            platform=NAME,
             user_id=self.user,
             chat_id=self.user,
             text=text,
             display_name=self.user,
             attachments=attachments,
         )
-        replies = self.app.dispatcher.handle(incoming)
-        for reply in replies:
-            print(render(reply), file=self.out)
-        return replies
 
-    def say(self, text: str, attachments: tuple[Attachment, ...] = ()) -> list[Reply]:
-        """One message in as `user`; the replies and any messages queued for them printed."""
-        replies = self.handle(text, attachments)
-        asyncio.run(self.sender.drain())
-        return replies
-
-    async def interact(
-        self, read: Callable[[str], str] = input, stop: asyncio.Event | None = None, deliver: bool = True
-    ) -> None:
-        """Read lines until end of input; with `deliver`, print queued messages after each one (without it,
-        the caller's outbox sender does)."""
-        with use_language(self.app.config.default_language):
+    async def start(self, on_incoming: OnIncoming) -> None:
+        if not self.interactive:
+            self.done.set()
+            return
+        with use_language(self.language):
             print(
                 _("Đôn Đốc console — you are “{user}”. Type /help for commands, Ctrl-D to leave.").format(
                     user=self.user
                 ),
                 file=self.out,
             )
-        if deliver:
-            await self.sender.drain()
-        while stop is None or not stop.is_set():
+        self._reading = asyncio.create_task(self._read_lines(on_incoming))
+
+    async def _read_lines(self, on_incoming: OnIncoming) -> None:
+        """Lines come from a daemon thread, one at a time (the next prompt only once this line is
+        answered); a thread blocked on the terminal then never holds the process at exit."""
+        lines: asyncio.Queue[str | None] = asyncio.Queue()
+        answered = threading.Event()
+        answered.set()
+        loop = asyncio.get_running_loop()
+        threading.Thread(target=self._read_thread, args=(loop, lines, answered), daemon=True).start()
+        try:
+            while (line := await lines.get()) is not None:
+                if line.strip():
+                    await on_incoming(self.incoming(line))
+                answered.set()
+            print(file=self.out)
+        finally:
+            self.done.set()
+
+    def _read_thread(
+        self, loop: asyncio.AbstractEventLoop, lines: "asyncio.Queue[str | None]", answered: threading.Event
+    ) -> None:
+        line: str | None = None
+        while True:
+            answered.wait()
+            answered.clear()
             try:
-                line = await asyncio.to_thread(read, "> ")
+                line = self.read("> ")
             except (EOFError, KeyboardInterrupt):
-                print(file=self.out)
+                line = None
+            try:
+                loop.call_soon_threadsafe(lines.put_nowait, line)
+            except RuntimeError:  # the loop has closed: the bot stopped
                 return
-            if line.strip():
-                await asyncio.to_thread(self.handle, line)
-                if deliver:
-                    await self.sender.drain()
+            if line is None:
+                return
+
+    async def stop(self) -> None:
+        if self._reading is not None:
+            self._reading.cancel()
+        self.done.set()
+
+    async def send(self, address: str, message: Reply) -> Delivery:
+        text = render(message)
+        print(f"📬 {text}" if message.queued else text, file=self.out)
+        return Delivery.SENT
+
+
+class StdinLines:
+    """Lines of standard input read from its file descriptor, not through Python's buffered reader:
+    a daemon thread blocked in `input()` aborts the interpreter at exit, one blocked in `os.read` does
+    not. EOFError at the end of input."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.buffer = b""
+
+    def read(self, prompt: str) -> str:
+        print(prompt, end="", file=self.out, flush=True)
+        while b"\n" not in self.buffer:
+            chunk = os.read(sys.stdin.fileno(), 65536)
+            if not chunk:
+                if not self.buffer:
+                    raise EOFError
+                line, self.buffer = self.buffer, b""
+                return line.decode("utf-8", "replace")
+            self.buffer += chunk
+        line, _newline, self.buffer = self.buffer.partition(b"\n")
+        return line.decode("utf-8", "replace").rstrip("\r")

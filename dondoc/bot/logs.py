@@ -33,10 +33,10 @@ def secrets_of(config: Config) -> list[str]:
     return [
         s
         for s in (
-            config.telegram_bot_token,
-            config.telegram_webhook_secret,
-            config.zalo_bot_token,
-            config.zalo_webhook_secret,
+            config.telegram.token,
+            config.telegram.webhook_secret,
+            config.zalo.token,
+            config.zalo.webhook_secret,
         )
         if s
     ]

@@ -1,93 +1,84 @@
-"""The outbox sender: drains queued messages through each transport, marking a row sent only once it is."""
+"""The outbox sender: drains queued messages through each transport, closing a row only once it is sent
+(or can never be)."""
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
-from enum import StrEnum
-from typing import Protocol, TypeVar
+from collections.abc import Sequence
 
 from dondoc.bot.app import App
-from dondoc.handlers.messages import Choice
-from dondoc.store.models import Outbox
-from dondoc.store.outbox import mark_sent, pending
+from dondoc.bot.transport import Delivery, Transport
+from dondoc.handlers.messages import Choice, Reply
+from dondoc.store.outbox import pending, settle
 
 log = logging.getLogger(__name__)
 BATCH = 100
-T = TypeVar("T")
-
-
-class Delivery(StrEnum):
-    SENT = "sent"
-    LATER = "later"  # a passing failure: the row stays pending
-    FAILED = "failed"  # it will never go through (blocked, unknown chat): the row is closed with the reason
-
-
-class Transport(Protocol):
-    platform: str
-
-    def chat_ids(self) -> list[str] | None:
-        """The chats this transport delivers to now (None: every chat of its platform)."""
-
-    async def send(self, chat_id: str, text: str, choices: tuple[Choice, ...] = ()) -> Delivery:
-        """Deliver one queued message, with the answers it offers (buttons, or numbered lines)."""
-
-
-async def send_in_pieces(deliver: Callable[[T], Awaitable[Delivery]], pieces: list[T]) -> Delivery:
-    """Send a long text piece by piece; stop at the first piece that did not go out."""
-    for piece in pieces:
-        outcome = await deliver(piece)
-        if outcome != Delivery.SENT:
-            return outcome
-    return Delivery.SENT
 
 
 class OutboxSender:
-    def __init__(self, app: App, transports: list[Transport], interval: float = 2.0) -> None:
+    def __init__(self, app: App, transports: Sequence[Transport], interval: float = 2.0) -> None:
         self.app = app
-        self.transports = {t.platform: t for t in transports}
+        self.transports = {t.name: t for t in transports}
         self.interval = interval
+        self.wake = asyncio.Event()  # set after a message was answered: its queued messages go out now
+        self._locks = {name: asyncio.Lock() for name in self.transports}
 
-    async def drain(self) -> int:
-        """Send everything pending now, batch by batch; returns how many rows were delivered."""
+    async def drain(self, only: Transport | None = None) -> int:
+        """Send everything pending now (for one transport, or all), batch by batch; returns how many rows
+        were delivered. One drain per transport at a time, so no row is sent twice."""
         delivered = 0
-        for platform, transport in self.transports.items():
-            while True:
-                rows = await asyncio.to_thread(self._pending, platform, transport.chat_ids())
-                settled = 0
-                for row_id, chat_id, text, choices in rows:
-                    outcome = await transport.send(chat_id, text, choices)
-                    if outcome != Delivery.LATER:
-                        await asyncio.to_thread(self._mark, row_id, outcome)
-                        delivered += outcome == Delivery.SENT
-                        settled += 1
-                if len(rows) < BATCH or settled == 0:
-                    break  # done, or only passing failures left: try again on the next round
+        for transport in [only] if only is not None else list(self.transports.values()):
+            async with self._locks[transport.name]:
+                delivered += await self._drain(transport)
         return delivered
+
+    async def _drain(self, transport: Transport) -> int:
+        delivered = 0
+        while True:
+            rows = await asyncio.to_thread(self._pending, transport.name, transport.addresses)
+            settled = 0
+            for row_id, address, message in rows:
+                outcome = await transport.send(address, message)
+                if outcome != Delivery.LATER:
+                    await asyncio.to_thread(self._settle, row_id, transport.name, address, outcome)
+                    delivered += outcome == Delivery.SENT
+                    settled += 1
+            if len(rows) < BATCH or settled == 0:
+                return delivered  # done, or only passing failures left: try again on the next round
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
+            self.wake.clear()
             try:
                 await self.drain()
             except Exception:
                 log.exception("outbox sender failed; retrying")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.interval)
+                await asyncio.wait_for(_first(stop, self.wake), self.interval)
 
-    def _pending(
-        self, platform: str, chat_ids: list[str] | None
-    ) -> list[tuple[int, str, str, tuple[Choice, ...]]]:
+    def _pending(self, name: str, addresses: Sequence[str] | None) -> list[tuple[int, str, Reply]]:
         with self.app.sessions() as session:
             return [
-                (r.id, r.chat_id, r.text, tuple(Choice(label, data) for label, data in r.choices or ()))
-                for r in pending(session, platform, chat_ids, limit=BATCH)
+                (
+                    r.id,
+                    r.chat_id,
+                    Reply(r.text, tuple(Choice(label, data) for label, data in r.choices or ()), queued=True),
+                )
+                for r in pending(session, name, addresses, limit=BATCH)
             ]
 
-    def _mark(self, row_id: int, outcome: Delivery) -> None:
+    def _settle(self, row_id: int, name: str, address: str, outcome: Delivery) -> None:
         with self.app.sessions() as session:
-            row = session.get(Outbox, row_id)
-            if row is not None and row.sent_at is None:
-                mark_sent(session, row, self.app.clock())
-                if outcome == Delivery.FAILED:
-                    row.last_error = "undeliverable"
-                session.commit()
+            settle(session, row_id, self.app.clock(), None if outcome == Delivery.SENT else outcome.value)
+            session.commit()
+        if outcome == Delivery.UNREACHABLE:
+            self.app.mark_reachable(name, address, False)
+
+
+async def _first(*events: asyncio.Event) -> None:
+    waits = [asyncio.ensure_future(e.wait()) for e in events]
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()

@@ -1,86 +1,85 @@
-"""APScheduler 3 in the bot's event loop: three fixed jobs with stable ids in the project's database.
+"""APScheduler 3 in the bot's event loop: three fixed jobs with stable ids.
 
-The database is the truth about what is owed; the jobs only say when to look. Persisted jobs must name
-an importable function with picklable arguments, so they carry the app's name and find the running app
-in `_RUNNING`, which only `start_scheduler` fills.
+The database is the truth about what is owed (the nudge log, the sweep state, the digest log); the jobs
+only say when to look. So they live in memory, bound to this process's `App`: a restart re-creates them
+and the first sweep runs at once, catching up from the database.
 """
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
+from collections.abc import Callable
 
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from dondoc.bot.app import App
 from dondoc.nudges.digests import DAILY, WEEKLY
-from dondoc.store.db import SCHEDULER_TABLE
 
 log = logging.getLogger(__name__)
-_RUNNING: dict[str, App] = {}
 JOB_IDS = ("sweep", "daily-digest", "weekly-digest")
 
 
-async def sweep_job(app_name: str) -> None:
-    app = _RUNNING[app_name]
-    await asyncio.to_thread(app.sweep)
+class Scheduler:
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self._running: set[asyncio.Future[object]] = set()
+        config = app.config
+        self.scheduler = AsyncIOScheduler(
+            timezone=config.tz,
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
+        )
+        daily_hour, daily_minute = (int(v) for v in config.daily_digest_time.split(":"))
+        weekly_hour, weekly_minute = (int(v) for v in config.weekly_digest_time.split(":"))
+        self.scheduler.add_job(
+            self.sweep,
+            "interval",
+            minutes=config.sweep_minutes,
+            id="sweep",
+            next_run_time=dt.datetime.now(config.tz),
+        )
+        self.scheduler.add_job(
+            self.digest,
+            "cron",
+            day_of_week="mon-fri",
+            hour=daily_hour,
+            minute=daily_minute,
+            id="daily-digest",
+            args=[DAILY],
+        )
+        self.scheduler.add_job(
+            self.digest,
+            "cron",
+            day_of_week="mon",
+            hour=weekly_hour,
+            minute=weekly_minute,
+            id="weekly-digest",
+            args=[WEEKLY],
+        )
 
+    async def sweep(self) -> None:
+        await self._run(self.app.sweep)
 
-async def digest_job(app_name: str, kind: str) -> None:
-    app = _RUNNING[app_name]
-    await asyncio.to_thread(app.digest, kind)
+    async def digest(self, kind: str) -> None:
+        await self._run(self.app.digest, kind)
 
+    async def _run(self, work: Callable[..., object], *args: object) -> None:
+        """A job's work in a thread; `stop` waits for it, so a stop mid-sweep still commits or rolls back."""
+        running = asyncio.ensure_future(asyncio.to_thread(work, *args))
+        self._running.add(running)
+        running.add_done_callback(self._running.discard)
+        with contextlib.suppress(asyncio.CancelledError):  # the scheduler shutting down: `stop` waits
+            await asyncio.shield(running)
 
-def build_scheduler(app: App, name: str = "dondoc") -> AsyncIOScheduler:
-    config = app.config
-    scheduler = AsyncIOScheduler(
-        timezone=config.tz,
-        jobstores={"default": SQLAlchemyJobStore(engine=app.engine, tablename=SCHEDULER_TABLE)},
-        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
-    )
-    daily_hour, daily_minute = (int(v) for v in config.daily_digest_time.split(":"))
-    weekly_hour, weekly_minute = (int(v) for v in config.weekly_digest_time.split(":"))
-    scheduler.add_job(
-        f"{__name__}:sweep_job",
-        "interval",
-        minutes=config.sweep_minutes,
-        id="sweep",
-        args=[name],
-        replace_existing=True,
-        next_run_time=dt.datetime.now(config.tz),
-    )
-    scheduler.add_job(
-        f"{__name__}:digest_job",
-        "cron",
-        day_of_week="mon-fri",
-        hour=daily_hour,
-        minute=daily_minute,
-        id="daily-digest",
-        args=[name, DAILY],
-        replace_existing=True,
-    )
-    scheduler.add_job(
-        f"{__name__}:digest_job",
-        "cron",
-        day_of_week="mon",
-        hour=weekly_hour,
-        minute=weekly_minute,
-        id="weekly-digest",
-        args=[name, WEEKLY],
-        replace_existing=True,
-    )
-    return scheduler
+    def job_ids(self) -> list[str]:
+        return sorted(job.id for job in self.scheduler.get_jobs())
 
+    async def start(self) -> None:
+        """Start inside the running event loop."""
+        self.scheduler.start()
+        log.info("scheduler started: %s", ", ".join(JOB_IDS))
 
-def start_scheduler(app: App, name: str = "dondoc") -> AsyncIOScheduler:
-    """Build and start the scheduler; call inside the running event loop."""
-    _RUNNING[name] = app
-    scheduler = build_scheduler(app, name)
-    scheduler.start()
-    log.info("scheduler started: %s", ", ".join(JOB_IDS))
-    return scheduler
-
-
-def stop_scheduler(scheduler: AsyncIOScheduler, name: str = "dondoc") -> None:
-    scheduler.shutdown(wait=False)
-    _RUNNING.pop(name, None)
+    async def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        await asyncio.gather(*self._running, return_exceptions=True)

@@ -1,6 +1,7 @@
 """The Telegram transport: python-telegram-bot translates between Telegram and the neutral handlers.
 
-Long polling by default, a webhook when TELEGRAM_WEBHOOK_URL is set (python-telegram-bot's webhook server
+Built from its config section only (see `transport.py`). Long polling by default, a webhook when
+TELEGRAM_WEBHOOK_URL is set (python-telegram-bot's webhook server
 checks the secret header before it parses anything). Replies are HTML with every string escaped, choices
 are inline keyboards, long replies are split at line boundaries, and every send is paced (ratelimit.py).
 """
@@ -11,7 +12,8 @@ import html
 import logging
 import os
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from telegram import (
@@ -20,6 +22,7 @@ from telegram import (
     BotCommandScopeDefault,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     Update,
 )
 from telegram.constants import ChatMemberStatus, ChatType, MessageLimit, ParseMode
@@ -34,95 +37,128 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from dondoc.bot.app import App
-from dondoc.bot.outbox_sender import Delivery, send_in_pieces
+from dondoc.bot.config import Config, TelegramConfig
 from dondoc.bot.plaintext import split_text
 from dondoc.bot.ratelimit import RateLimiter
-from dondoc.bot.reachability import mark_reachable
-from dondoc.handlers.messages import Attachment, Choice, Incoming, Reply
-from dondoc.handlers.registry import Command
-from dondoc.i18n import LANGUAGES, _, use_language
+from dondoc.bot.transport import (
+    BLOCKED,
+    UNBLOCKED,
+    Delivery,
+    Menu,
+    MenuSource,
+    OnIncoming,
+    Retry,
+    send_pieces,
+)
+from dondoc.handlers.messages import Attachment, Incoming, Reply
 from dondoc.notices.reader import MAX_BYTES
-from dondoc.store.models import Role
-from dondoc.store.people import links_on
 
 log = logging.getLogger(__name__)
 # python-telegram-bot 22 warns on every 429 unless time periods are timedeltas, which we handle anyway.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
-PLATFORM = "telegram"
+NAME = "telegram"
 MAX_TEXT = MessageLimit.MAX_TEXT_LENGTH  # 4096
+MAX_CAPTION = MessageLimit.CAPTION_LENGTH  # 1024
 MAX_CALLBACK_BYTES = 64
-SEND_ATTEMPTS = 4
+MAX_SUMMARY = 256
 
 
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    if not reply.choices:
+def build(config: Config, menus: MenuSource) -> "TelegramTransport":
+    return TelegramTransport(config.telegram, menus)
+
+
+def keyboard(message: Reply) -> InlineKeyboardMarkup | None:
+    if not message.choices:
         return None
     rows = []
-    for number, choice in enumerate(reply.choices, start=1):
+    for number, choice in enumerate(message.choices, start=1):
         data = choice.data if len(choice.data.encode()) <= MAX_CALLBACK_BYTES else f"#{number}"
         rows.append([InlineKeyboardButton(choice.label[:64], callback_data=data)])
     return InlineKeyboardMarkup(rows)
 
 
+@dataclass(frozen=True)
+class Piece:
+    """One Bot API call of a message: a text piece (buttons under the last one) or a file."""
+
+    text: str = ""
+    markup: InlineKeyboardMarkup | None = None
+    attachment: Attachment | None = None
+
+
+def pieces(message: Reply) -> list[Piece]:
+    texts = split_text(message.text, MAX_TEXT) if message.text.strip() or not message.attachments else []
+    markup = keyboard(message)
+    result = [Piece(text, markup if i == len(texts) - 1 else None) for i, text in enumerate(texts)]
+    return result + [Piece(attachment=a) for a in message.attachments]
+
+
 class TelegramTransport:
-    platform = PLATFORM
+    name = NAME
 
     def __init__(
         self,
-        app: App,
+        config: TelegramConfig,
+        menus: MenuSource | None = None,
         limiter: RateLimiter | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         request: BaseRequest | None = None,
     ) -> None:
-        config = app.config
-        if not config.telegram_bot_token:
+        if not config.token:
             raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-        self.app = app
+        self.config = config
+        self.menus = menus or (lambda _address: [])
         self.limiter = limiter or RateLimiter(sleep=sleep)
         self.sleep = sleep
-        builder = Application.builder().token(config.telegram_bot_token)
+        self.account: str | None = None
+        self.addresses: Sequence[str] | None = None
+        self.done = asyncio.Event()
+        self._on_incoming: OnIncoming | None = None
+        builder = Application.builder().token(config.token)
         if request is not None:  # benchmarks answer the Bot API in memory
             builder = builder.request(request).get_updates_request(request)
-        if config.telegram_base_url:
-            builder = builder.base_url(config.telegram_base_url)
-            parts = urlsplit(config.telegram_base_url)
+        if config.base_url:
+            builder = builder.base_url(config.base_url)
+            parts = urlsplit(config.base_url)
             builder = builder.base_file_url(f"{parts.scheme}://{parts.netloc}/file/bot")
         self.application = builder.build()
         self.application.add_handler(CallbackQueryHandler(self._on_callback))
         self.application.add_handler(ChatMemberHandler(self._on_member, ChatMemberHandler.MY_CHAT_MEMBER))
         self.application.add_handler(MessageHandler(filters.ALL, self._on_message))
         self.application.add_error_handler(self._on_error)
-        self.username: str | None = None
 
     # Lifecycle -------------------------------------------------------------------------------
 
-    async def start(self) -> None:
-        config = self.app.config
-        await self.application.initialize()
-        self.username = self.application.bot.username
-        if not self.app.dispatcher.bot_username:  # invites now print t.me/<bot>?start=CODE deep links
-            self.app.dispatcher.bot_username = self.username
+    async def start(self, on_incoming: OnIncoming) -> None:
+        """Connect and serve; with no `webhook_url`, long polling."""
+        self._on_incoming = on_incoming
+        await self.initialize()
         await self.application.start()
         await self.set_menus()
         updater = self.application.updater
         assert updater is not None
-        if config.telegram_webhook_url:
-            parts = urlsplit(config.telegram_webhook_url)
+        config = self.config
+        if config.webhook_url:
+            parts = urlsplit(config.webhook_url)
             await updater.start_webhook(
-                listen=config.telegram_webhook_listen,
-                port=config.telegram_webhook_port,
+                listen=config.webhook_listen,
+                port=config.webhook_port,
                 url_path=parts.path.lstrip("/"),
-                webhook_url=config.telegram_webhook_url,
-                secret_token=config.telegram_webhook_secret,
+                webhook_url=config.webhook_url,
+                secret_token=config.webhook_secret,
             )
-            log.info(
-                "telegram: webhook on %s:%d", config.telegram_webhook_listen, config.telegram_webhook_port
-            )
+            log.info("telegram: webhook on %s:%d", config.webhook_listen, config.webhook_port)
         else:
             await self.application.bot.delete_webhook()
             await updater.start_polling(poll_interval=0.0, timeout=10)
-            log.info("telegram: polling as @%s", self.username)
+            log.info("telegram: polling as @%s", self.account)
+
+    async def initialize(self, on_incoming: OnIncoming | None = None) -> None:
+        """Connect without receiving (getMe): enough to send, and to feed updates by hand."""
+        if on_incoming is not None:
+            self._on_incoming = on_incoming
+        await self.application.initialize()
+        self.account = self.application.bot.username
 
     async def stop(self) -> None:
         updater = self.application.updater
@@ -131,6 +167,7 @@ class TelegramTransport:
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
+        self.done.set()
 
     # Incoming --------------------------------------------------------------------------------
 
@@ -150,7 +187,7 @@ class TelegramTransport:
             and replied.from_user.id == self.application.bot.id
         ):
             return True
-        return bool(self.username) and f"@{self.username}".lower() in text.lower()
+        return bool(self.account) and f"@{self.account}".lower() in text.lower()
 
     async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, user, chat = update.effective_message, update.effective_user, update.effective_chat
@@ -163,21 +200,24 @@ class TelegramTransport:
         ):
             return
         text = message.text or message.caption or ""
-        if self.username:
-            text = text.replace(f"@{self.username}", "").strip() if not text.startswith("/") else text
+        if self.account:
+            text = text.replace(f"@{self.account}", "").strip() if not text.startswith("/") else text
         attachments = await self._attachments(update)
-        incoming = Incoming(
-            platform=PLATFORM,
-            user_id=str(user.id),
-            chat_id=str(chat.id),
-            text=text,
-            display_name=user.full_name,
-            attachments=attachments,
-            language_hint=user.language_code,
-            update_id=str(update.update_id),
-            address=str(user.id),
+        await self._pass(
+            Incoming(
+                platform=NAME,
+                user_id=str(user.id),
+                chat_id=str(chat.id),
+                text=text,
+                display_name=user.full_name,
+                attachments=attachments,
+                language_hint=user.language_code,
+                update_id=str(update.update_id),
+                address=str(user.id),
+            )
         )
-        await self._answer(incoming)
+        if text.startswith("/start"):  # a new member gets the menu of their role
+            await self.set_menus(str(user.id))
 
     async def _attachments(self, update: Update) -> tuple[Attachment, ...]:
         message = update.effective_message
@@ -198,36 +238,33 @@ class TelegramTransport:
         chat_id = str(query.message.chat.id) if query.message else str(query.from_user.id)
         data = query.data or ""
         choice, text = (None, data[1:]) if data.startswith("#") else (data, "")
-        incoming = Incoming(
-            platform=PLATFORM,
-            user_id=str(query.from_user.id),
-            chat_id=chat_id,
-            text=text,
-            choice=choice,
-            display_name=query.from_user.full_name,
-            language_hint=query.from_user.language_code,
-            update_id=str(update.update_id),
-            address=str(query.from_user.id),
+        await self._pass(
+            Incoming(
+                platform=NAME,
+                user_id=str(query.from_user.id),
+                chat_id=chat_id,
+                text=text,
+                choice=choice,
+                display_name=query.from_user.full_name,
+                language_hint=query.from_user.language_code,
+                update_id=str(update.update_id),
+                address=str(query.from_user.id),
+            )
         )
-        await self._answer(incoming)
-
-    async def _answer(self, incoming: Incoming) -> None:
-        # The dispatcher commits everything the message changed before it returns the replies.
-        replies = await asyncio.to_thread(self.app.dispatcher.handle, incoming)
-        for reply in replies:
-            pieces = split_text(reply.text, MAX_TEXT)
-            for index, piece in enumerate(pieces):
-                markup = keyboard(reply) if index == len(pieces) - 1 else None
-                await self._deliver(incoming.chat_id, piece, markup)
-        if replies and incoming.text.startswith("/start"):  # a new member gets the menu of their role
-            await self.set_menu_for(incoming.user_id)
 
     async def _on_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         member = update.my_chat_member
         if member is None or member.chat.type != ChatType.PRIVATE:
             return
         blocked = member.new_chat_member.status == ChatMemberStatus.BANNED
-        await asyncio.to_thread(self._mark_reachable, str(member.chat.id), not blocked)
+        chat = str(member.chat.id)
+        await self._pass(
+            Incoming(platform=NAME, user_id=chat, chat_id=chat, event=BLOCKED if blocked else UNBLOCKED)
+        )
+
+    async def _pass(self, incoming: Incoming) -> None:
+        if self._on_incoming is not None:
+            await self._on_incoming(incoming)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error(
@@ -238,97 +275,85 @@ class TelegramTransport:
 
     # Outgoing --------------------------------------------------------------------------------
 
-    def chat_ids(self) -> list[str] | None:
-        return None
+    async def send(self, address: str, message: Reply) -> Delivery:
+        """Text in pieces of 4,096 with its choices as buttons under the last one, then each attachment
+        as a document (pictures as photos)."""
+        return await send_pieces(pieces(message), lambda piece: self._send_piece(address, piece), self.sleep)
 
-    async def send(self, chat_id: str, text: str, choices: tuple[Choice, ...] = ()) -> Delivery:
-        """One outbox row, possibly in several pieces; its choices are buttons under the last one."""
-        pieces = split_text(text, MAX_TEXT)
-        last = len(pieces) - 1
-        markup = keyboard(Reply(text, choices))
-        return await send_in_pieces(
-            lambda item: self._deliver(chat_id, item[1], markup if item[0] == last else None),
-            list(enumerate(pieces)),
-        )
-
-    async def _deliver(self, chat_id: str, text: str, markup: InlineKeyboardMarkup | None) -> Delivery:
-        """Send with pacing; wait out 429s, back off on network errors, give up on blocked chats."""
-        delay = 1.0
-        for _attempt in range(SEND_ATTEMPTS):
-            await self.limiter.acquire(chat_id)
-            try:
-                await self.application.bot.send_message(
-                    chat_id=int(chat_id),
-                    text=html.escape(text, quote=False),
+    async def _send_piece(self, address: str, piece: Piece) -> Delivery | Retry:
+        """One call, paced; a 429 waits what Telegram asks, network errors back off, blocked chats end it."""
+        await self.limiter.acquire(address)
+        bot = self.application.bot
+        try:
+            if piece.attachment is None:
+                await bot.send_message(
+                    chat_id=int(address),
+                    text=html.escape(piece.text, quote=False),
                     parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
+                    reply_markup=piece.markup,
                 )
-                return Delivery.SENT
-            except RetryAfter as exc:
-                seconds = _seconds(exc)
-                self.limiter.pause(seconds)
-                await self.sleep(seconds)
-            except Forbidden:
-                await asyncio.to_thread(self._mark_reachable, chat_id, False)
+            else:
+                await self._send_file(int(address), piece.attachment)
+            return Delivery.SENT
+        except RetryAfter as exc:
+            seconds = _seconds(exc)
+            self.limiter.pause(seconds)
+            return Retry(seconds)
+        except Forbidden:
+            return Delivery.UNREACHABLE
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                return Delivery.UNREACHABLE
+            log.error("telegram: message refused: %s", exc.message)
+            return Delivery.FAILED
+        except NetworkError as exc:
+            if "too large" in exc.message.lower():  # a 413: the file is over Telegram's limit
+                log.error("telegram: a file was refused as too large")
                 return Delivery.FAILED
-            except BadRequest as exc:
-                if "chat not found" in exc.message.lower():
-                    await asyncio.to_thread(self._mark_reachable, chat_id, False)
-                else:
-                    log.error("telegram: message refused: %s", exc.message)
-                return Delivery.FAILED
-            except NetworkError as exc:
-                log.warning("telegram: network error (%s); retrying in %.0f s", type(exc).__name__, delay)
-                await self.sleep(delay)
-                delay = min(delay * 2, 30.0)
-            except TelegramError as exc:
-                log.error("telegram: send failed: %s", type(exc).__name__)
-                return Delivery.LATER
-        return Delivery.LATER
+            log.warning("telegram: network error (%s); retrying", type(exc).__name__)
+            return Retry()
+        except TelegramError as exc:
+            log.error("telegram: send failed: %s", type(exc).__name__)
+            return Delivery.LATER
 
-    def _mark_reachable(self, chat_id: str, reachable: bool) -> None:
-        mark_reachable(self.app, PLATFORM, chat_id, reachable)
+    async def _send_file(self, chat_id: int, attachment: Attachment) -> None:
+        bot = self.application.bot
+        file: InputFile | str
+        if attachment.content is not None:
+            file = InputFile(attachment.content, filename=attachment.filename)
+        elif attachment.url is not None:
+            file = attachment.url
+        else:
+            raise ValueError(f"attachment {attachment.filename!r} has neither content nor a URL")
+        picture = (attachment.mime_type or "").startswith("image/") or attachment.filename.lower().endswith(
+            (".png", ".jpg", ".jpeg")
+        )
+        if picture:
+            await bot.send_photo(chat_id=chat_id, photo=file)
+        else:
+            await bot.send_document(chat_id=chat_id, document=file)
 
     # Command menus ---------------------------------------------------------------------------
 
-    def _commands(self, role: Role) -> list[Command]:
-        return self.app.registry.for_role(role)
+    async def set_menus(self, address: str | None = None) -> None:
+        """Without `address`: the guests' default menu in each language and each linked person's own;
+        with it, that chat's person's menu (after they join)."""
+        for menu in await asyncio.to_thread(self.menus, address):
+            await self._set_menu(menu)
 
-    def _menu(self, role: Role, language: str) -> list[BotCommand]:
-        with use_language(language):
-            return [BotCommand(c.name, _(c.summary)[:256]) for c in self._commands(role)]
-
-    async def set_menus(self) -> None:
-        """Guests' menu as the default, in vi and en; each linked person's own menu in their chat."""
+    async def _set_menu(self, menu: Menu) -> None:
+        commands = [BotCommand(name, summary[:MAX_SUMMARY]) for name, summary in menu.commands]
         bot = self.application.bot
-        for language in LANGUAGES:
-            await bot.set_my_commands(
-                self._menu(Role.GUEST, language), scope=BotCommandScopeDefault(), language_code=language
-            )
-        await bot.set_my_commands(
-            self._menu(Role.GUEST, self.app.config.default_language), scope=BotCommandScopeDefault()
-        )
-        for chat_id, role, language in await asyncio.to_thread(self._people_menus):
-            await self._set_chat_menu(chat_id, role, language)
-
-    def _people_menus(self, chat_id: str | None = None) -> list[tuple[str, Role, str]]:
-        with self.app.sessions() as session:
-            return [
-                (link.chat_id, link.person.role, link.person.language or self.app.config.default_language)
-                for link in links_on(session, PLATFORM, chat_id)
-            ]
-
-    async def set_menu_for(self, user_id: str) -> None:
-        """A person who just joined gets their role's menu (their private chat's id is their user id)."""
-        for chat_id, role, language in await asyncio.to_thread(self._people_menus, user_id):
-            await self._set_chat_menu(chat_id, role, language)
-
-    async def _set_chat_menu(self, chat_id: str, role: Role, language: str) -> None:
         try:
-            await self.application.bot.set_my_commands(
-                self._menu(role, language), scope=BotCommandScopeChat(int(chat_id))
-            )
+            if menu.address is None:
+                await bot.set_my_commands(
+                    commands, scope=BotCommandScopeDefault(), language_code=menu.language
+                )
+            else:
+                await bot.set_my_commands(commands, scope=BotCommandScopeChat(int(menu.address)))
         except TelegramError as exc:
+            if menu.address is None:
+                raise
             log.warning("telegram: could not set a command menu: %s", type(exc).__name__)
 
 

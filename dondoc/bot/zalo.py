@@ -1,7 +1,8 @@
 """The Zalo transport, on the Zalo Bot API (bot-api.zaloplatforms.com; not Zalo Official Account).
 
 One httpx client for every call; every reply envelope ({ok, result, error_code, description}) is checked;
-passing failures are retried with bounded backoff; a refused token stops the transport with one log line.
+passing failures are retried with bounded backoff (`transport.retrying`); a refused token stops the
+transport with one log line. Built from its config section only.
 Long polling by default; with ZALO_WEBHOOK_SECRET a webhook receiver compares the secret header in
 constant time before it reads the body. Text only: choices become numbered lines.
 """
@@ -11,7 +12,7 @@ import contextlib
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,15 +20,14 @@ import httpx
 import tornado.httpserver
 import tornado.web
 
-from dondoc.bot.app import App
-from dondoc.bot.outbox_sender import Delivery, send_in_pieces
+from dondoc.bot.config import Config, ZaloConfig
 from dondoc.bot.plaintext import render, split_text
 from dondoc.bot.ratelimit import RateLimiter
-from dondoc.bot.reachability import mark_reachable
-from dondoc.handlers.messages import Choice, Incoming, Reply
+from dondoc.bot.transport import Delivery, MenuSource, OnIncoming, Retry, retrying, send_pieces
+from dondoc.handlers.messages import Incoming, Reply
 
 log = logging.getLogger(__name__)
-PLATFORM = "zalo"
+NAME = "zalo"
 DEFAULT_BASE_URL = "https://bot-api.zaloplatforms.com"
 MAX_TEXT = 2000
 MAX_BODY = 1024 * 1024
@@ -73,24 +73,23 @@ class ZaloClient:
 
     async def call(self, method: str, retries: int = RETRIES, **params: Any) -> Any:
         """The method's result; ZaloError after the retries, ZaloAuthError at once."""
-        delay = 1.0
-        error = ZaloError(0, "no attempt")
-        for attempt in range(retries + 1):
+
+        async def attempt() -> Any:
             try:
-                response = await self._http.post(self._url + method, json=params)
-                return self._result(response)
+                return self._result(await self._http.post(self._url + method, json=params))
             except ZaloAuthError:
                 raise
             except ZaloError as exc:
                 if exc.code not in TRANSIENT or (method == "getUpdates" and exc.code == 408):
                     raise
-                error = exc
+                return Retry(error=exc)
             except httpx.HTTPError as exc:
-                error = ZaloError(0, type(exc).__name__)  # the exception text may quote the URL
-            if attempt < retries:
-                await self._sleep(delay)
-                delay = min(delay * 2, 30.0)
-        raise error
+                return Retry(error=ZaloError(0, type(exc).__name__))  # its text may quote the URL
+
+        result = await retrying(attempt, self._sleep, retries + 1)
+        if isinstance(result, Retry):
+            raise result.error or ZaloError(0, "no answer")
+        return result
 
     @staticmethod
     def _result(response: httpx.Response) -> Any:
@@ -102,11 +101,8 @@ class ZaloClient:
             raise ZaloError(response.status_code, "the answer has no ok field")
         if envelope["ok"]:
             return envelope.get("result")
-        code = (
-            envelope.get("error_code")
-            if isinstance(envelope.get("error_code"), int)
-            else response.status_code
-        )
+        given = envelope.get("error_code")
+        code = given if isinstance(given, int) else response.status_code
         description = str(envelope.get("description") or "")[:200]
         if code == 401:
             raise ZaloAuthError(code, description)
@@ -133,51 +129,58 @@ def unwrap(payload: Any) -> dict[str, Any] | None:
     return payload
 
 
+def build(config: Config, menus: MenuSource) -> "ZaloTransport":
+    return ZaloTransport(config.zalo)
+
+
 class ZaloTransport:
-    platform = PLATFORM
+    name = NAME
+    account: str | None = None
+    addresses: Sequence[str] | None = None
 
     def __init__(
         self,
-        app: App,
+        config: ZaloConfig,
         limiter: RateLimiter | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        config = app.config
-        if not config.zalo_bot_token:
+        if not config.token:
             raise ValueError("ZALO_BOT_TOKEN is not set")
-        self.app = app
-        self.client = ZaloClient(config.zalo_bot_token, config.zalo_base_url, sleep)
-        rate = float(config.zalo_messages_per_second)
+        self.config = config
+        self.client = ZaloClient(config.token, config.base_url, sleep)
+        rate = float(config.messages_per_second)
         self.limiter = limiter or RateLimiter(
             per_second=rate, overall_burst=rate, per_chat_second=1.0, sleep=sleep
         )
         self.sleep = sleep
+        self._on_incoming: OnIncoming | None = None
         self._polling: asyncio.Task[None] | None = None
         self._server: tornado.httpserver.HTTPServer | None = None
-        self.stopped = asyncio.Event()
+        self.done = asyncio.Event()
 
     # Lifecycle -------------------------------------------------------------------------------
 
-    async def start(self) -> None:
-        config = self.app.config
+    async def start(self, on_incoming: OnIncoming) -> None:
+        self._on_incoming = on_incoming
+        config = self.config
         try:
             await self.client.call("getMe")
-            if config.zalo_webhook_secret and config.zalo_webhook_url:
+            if config.webhook_secret and config.webhook_url:
                 await self.client.call(
-                    "setWebhook", url=config.zalo_webhook_url, secret_token=config.zalo_webhook_secret
+                    "setWebhook", url=config.webhook_url, secret_token=config.webhook_secret
                 )
-                self._serve_webhook(urlsplit(config.zalo_webhook_url).path or "/")
-                log.info("zalo: webhook on %s:%d", config.zalo_webhook_listen, config.zalo_webhook_port)
+                self._serve_webhook(urlsplit(config.webhook_url).path or "/")
+                log.info("zalo: webhook on %s:%d", config.webhook_listen, config.webhook_port)
             else:
                 await self.client.call("deleteWebhook")
                 self._polling = asyncio.create_task(self._poll())
                 log.info("zalo: polling")
         except ZaloAuthError:
             log.error("zalo: the bot token was refused (401); the Zalo transport is not running")
-            self.stopped.set()
+            self.done.set()
         except ZaloError as exc:
             log.error("zalo: could not start (%s); the Zalo transport is not running", exc)
-            self.stopped.set()
+            self.done.set()
 
     async def stop(self) -> None:
         if self._polling is not None:
@@ -187,7 +190,7 @@ class ZaloTransport:
         if self._server is not None:
             self._server.stop()
         await self.client.close()
-        self.stopped.set()
+        self.done.set()
 
     async def _poll(self) -> None:
         delay = 1.0
@@ -197,7 +200,7 @@ class ZaloTransport:
                 delay = 1.0
             except ZaloAuthError:
                 log.error("zalo: the bot token was refused (401); polling stops")
-                self.stopped.set()
+                self.done.set()
                 return
             except ZaloError as exc:
                 if exc.code != 408:  # 408: a long poll that ended empty
@@ -210,12 +213,12 @@ class ZaloTransport:
 
     def _serve_webhook(self, path: str) -> None:
         transport = self
+        secret = (self.config.webhook_secret or "").encode()
 
         class Hook(tornado.web.RequestHandler):
             async def post(self) -> None:
-                secret = transport.app.config.zalo_webhook_secret or ""
                 given = self.request.headers.get(SECRET_HEADER, "")
-                if not hmac.compare_digest(given.encode(), secret.encode()):
+                if not hmac.compare_digest(given.encode(), secret):
                     self.set_status(403)  # checked before the body is even decoded
                     return
                 if not self.request.headers.get("Content-Type", "").startswith("application/json"):
@@ -230,7 +233,7 @@ class ZaloTransport:
 
         application = tornado.web.Application([(path, Hook)])
         self._server = tornado.httpserver.HTTPServer(application, max_body_size=MAX_BODY)
-        self._server.listen(self.app.config.zalo_webhook_port, self.app.config.zalo_webhook_listen)
+        self._server.listen(self.config.webhook_port, self.config.webhook_listen)
 
     # Incoming --------------------------------------------------------------------------------
 
@@ -246,45 +249,49 @@ class ZaloTransport:
             return True
         sender, chat = message["from"], message["chat"]
         message_id = message.get("message_id")
-        incoming = Incoming(
-            platform=PLATFORM,
-            user_id=str(sender["id"]),
-            chat_id=str(chat["id"]),
-            text=str(message.get("text") or "") if event == TEXT_EVENT else "",
-            display_name=str(sender.get("display_name") or ""),
-            unsupported=event != TEXT_EVENT,
-            update_id=str(message_id) if message_id else None,
-            address=str(sender["id"]),
-        )
-        replies = await asyncio.to_thread(self.app.dispatcher.handle, incoming)
-        for reply in replies:
-            for piece in split_text(render(reply), MAX_TEXT):
-                await self._deliver(incoming.chat_id, piece)
+        if self._on_incoming is not None:
+            await self._on_incoming(
+                Incoming(
+                    platform=NAME,
+                    user_id=str(sender["id"]),
+                    chat_id=str(chat["id"]),
+                    text=str(message.get("text") or "") if event == TEXT_EVENT else "",
+                    display_name=str(sender.get("display_name") or ""),
+                    unsupported=event != TEXT_EVENT,
+                    update_id=str(message_id) if message_id else None,
+                    address=str(sender["id"]),
+                )
+            )
         return True
 
     # Outgoing --------------------------------------------------------------------------------
 
-    def chat_ids(self) -> list[str] | None:
-        return None
+    async def send(self, address: str, message: Reply) -> Delivery:
+        """Text only: choices become numbered lines; pictures with a public URL go as photos, other
+        attachments are named in the text."""
+        calls: list[tuple[str, dict[str, Any]]] = [
+            ("sendMessage", {"text": piece}) for piece in split_text(render(message), MAX_TEXT)
+        ]
+        calls += [
+            ("sendPhoto", {"photo": a.url})
+            for a in message.attachments
+            if a.url and (a.mime_type or "").startswith("image/")
+        ]
+        return await send_pieces(calls, lambda call: self._send_piece(address, *call), self.sleep)
 
-    async def send(self, chat_id: str, text: str, choices: tuple[Choice, ...] = ()) -> Delivery:
-        pieces = split_text(render(Reply(text, choices)), MAX_TEXT)
-        return await send_in_pieces(lambda piece: self._deliver(chat_id, piece), pieces)
-
-    async def _deliver(self, chat_id: str, text: str) -> Delivery:
-        await self.limiter.acquire(chat_id)
+    async def _send_piece(self, address: str, method: str, params: dict[str, Any]) -> Delivery | Retry:
+        await self.limiter.acquire(address)
         try:
-            await self.client.call("sendMessage", chat_id=chat_id, text=text)
+            await self.client.call(method, retries=0, chat_id=address, **params)
             return Delivery.SENT
         except ZaloAuthError:
             log.error("zalo: the bot token was refused (401) while sending; messages stay queued")
             return Delivery.LATER
         except ZaloError as exc:
             if exc.code == 403 or (exc.code == 400 and "not found" in exc.description.lower()):
-                await asyncio.to_thread(mark_reachable, self.app, PLATFORM, chat_id, False)
-                return Delivery.FAILED
+                return Delivery.UNREACHABLE
             if exc.code in TRANSIENT or exc.code == 0:
-                log.warning("zalo: sending failed for now (%s); the message stays queued", exc)
-                return Delivery.LATER
+                log.warning("zalo: sending failed for now (%s)", exc)
+                return Retry()
             log.error("zalo: message refused (%s)", exc)
             return Delivery.FAILED

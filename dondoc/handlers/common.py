@@ -2,21 +2,21 @@
 
 import datetime as dt
 
-from sqlalchemy import update
-
 from dondoc.handlers import access
 from dondoc.handlers.messages import Context, Refusal, Reply
 from dondoc.handlers.registry import Router
-from dondoc.handlers.render import role_label
+from dondoc.handlers.roles import role_label
 from dondoc.i18n import LANGUAGES, N_, _, normalise_language, use_language
 from dondoc.store import audit
-from dondoc.store.models import Invite, Person, PlatformLink, Role
+from dondoc.store.models import Invite, Person, Role
 from dondoc.store.people import (
     add_person,
     claim_invite,
     create_invite,
     find_invite,
     link_platform,
+    move_links,
+    person_by_id,
     platforms_of,
 )
 
@@ -119,7 +119,7 @@ def start(ctx: Context, args: str) -> list[Reply]:
 
 def _link_here(ctx: Context, invite: Invite) -> list[Reply]:
     """A link code: this messenger account becomes another way to reach an existing person."""
-    target = ctx.session.get(Person, invite.person_id)
+    target = person_by_id(ctx.session, invite.person_id)
     if target is None or not target.active or not ctx.linking_allowed:
         raise Refusal(_("This code cannot link accounts now. Ask the office."))
     if not claim_invite(ctx.session, invite, target, ctx.now):
@@ -128,9 +128,7 @@ def _link_here(ctx: Context, invite: Invite) -> list[Reply]:
         )
     incoming = ctx.incoming
     if ctx.person is not None:  # a guest record made by /ngonngu: its account moves to the person
-        ctx.session.execute(
-            update(PlatformLink).where(PlatformLink.person_id == ctx.person.id).values(person_id=target.id)
-        )
+        move_links(ctx.session, ctx.person.id, target.id)
         ctx.person.active = False
     else:
         link_platform(

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from dondoc.handlers.messages import Choice, Context, Reply
-from dondoc.store.db import insert_for
+from dondoc.store.conversations import end_conversation, save_unless_other_flow, start_conversation
 from dondoc.store.models import Conversation
 
 CHOICES_KEY = "_choices"
@@ -20,8 +20,7 @@ def ask(
     offered = list(choices or ())
     data = {**state, CHOICES_KEY: [c.data for c in offered]}
     if ctx.conversation is None:
-        ctx.conversation = Conversation(person_id=ctx.person.id, flow=flow, state=data, updated_at=ctx.now)
-        ctx.session.add(ctx.conversation)
+        ctx.conversation = start_conversation(ctx.session, ctx.person.id, flow, data, ctx.now)
     else:
         ctx.conversation.flow, ctx.conversation.state, ctx.conversation.updated_at = flow, data, ctx.now
     return Reply(text, tuple(offered))
@@ -29,8 +28,7 @@ def ask(
 
 def end(ctx: Context) -> None:
     if ctx.conversation is not None:
-        if ctx.conversation in ctx.session:
-            ctx.session.delete(ctx.conversation)
+        end_conversation(ctx.session, ctx.conversation)
         ctx.conversation = None
 
 
@@ -46,17 +44,7 @@ def offer(session: Session, person_id: int, commands: list[str], now: dt.datetim
 
     Each choice is a command ("/danhan 12"); a newer offer replaces an older one.
     """
-    insert = insert_for(session)
-    state = {CHOICES_KEY: commands}
-    session.execute(
-        insert(Conversation)
-        .values(person_id=person_id, flow=OFFER, state=state, updated_at=now)
-        .on_conflict_do_update(
-            index_elements=["person_id"],
-            set_={"state": state, "updated_at": now},
-            where=Conversation.flow == OFFER,
-        )
-    )
+    save_unless_other_flow(session, person_id, OFFER, {CHOICES_KEY: commands}, now)
 
 
 def is_offer(conversation: Conversation) -> bool:

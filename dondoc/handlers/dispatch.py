@@ -1,24 +1,41 @@
-"""The dispatcher: one session per message, routing, the language, and the error boundary."""
+"""The dispatcher: one session per message, routing, the language, and the error boundary.
+
+Redelivered updates (Telegram and Zalo may send an update again, e.g. after a restart) are handled at
+most once *where it matters*: a message whose handling changed something commits a `processed_update`
+row in the same transaction as the change, and a redelivery finds it and is ignored, also in another
+process (on PostgreSQL two processes racing on one update both try the insert at commit; the unique key
+lets one through and the other rolls back). A message that changed nothing (a read such as /nhiemvu, or
+a refusal) writes no row: recording it would turn every read into a committed, synced write. Its id is
+kept in a bounded in-memory set instead, so this process does not answer it twice; after a restart, or
+in another process, a redelivered read is simply answered again, which is harmless.
+
+Whether a transaction changed anything is asked of the database itself, after the session's last flush
+(SQLite counts the rows each connection changed; PostgreSQL assigns a transaction id at the first write),
+so Core statements and bulk updates count as well as ORM changes.
+"""
 
 import datetime as dt
 import logging
 import re
+import threading
+import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dondoc.handlers import conversation as flows
 from dondoc.handlers.access import may_use
 from dondoc.handlers.messages import Context, Incoming, Refusal, Reply
+from dondoc.handlers.notify import office, tell
 from dondoc.handlers.registry import Command, Registry
-from dondoc.handlers.render import role_label
+from dondoc.handlers.roles import role_label
 from dondoc.i18n import _, use_language
-from dondoc.store.models import Conversation, ProcessedUpdate, Role
-from dondoc.store.outbox import enqueue
-from dondoc.store.people import identify, people_with_role
+from dondoc.store.models import Conversation, Person, Role
+from dondoc.store.people import identify
+from dondoc.store.updates import changed_since, changes_marker, record_processed, was_processed
 from dondoc.text import fold, nfc, shorten
 
 log = logging.getLogger(__name__)
@@ -29,8 +46,46 @@ _CANCEL_WORDS = {"huy", "thoat", "cancel", "stop", "dung"}
 Clock = Callable[[], dt.datetime]
 
 
+# What `nfc` removes: C0 and C1 controls other than newline and tab, and the invisible characters.
+_NOT_CLEAN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+def _clean(text: str) -> str:
+    """`nfc(text)`, without its per-character work for text that is already clean (nearly all)."""
+    if unicodedata.is_normalized("NFC", text) and not _NOT_CLEAN.search(text):
+        return text
+    return nfc(text)
+
+
+def _normalised(incoming: Incoming) -> Incoming:
+    """NFC text and name, cut to size; the same object when there is nothing to change (the common case)."""
+    text = _clean(incoming.text)[: MAX_INCOMING + 1]
+    name = _clean(incoming.display_name)[:200]
+    if text == incoming.text and name == incoming.display_name:
+        return incoming
+    return replace(incoming, text=text, display_name=name)
+
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+class RecentUpdates:
+    """The last `size` update ids answered without a change (reads, refusals), per platform."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._ids: dict[tuple[str, str], None] = {}
+        self._lock = threading.Lock()  # transports hand messages to worker threads
+
+    def __contains__(self, key: tuple[str, str]) -> bool:
+        return key in self._ids
+
+    def add(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            self._ids[key] = None
+            if len(self._ids) > self.size:
+                del self._ids[next(iter(self._ids))]
 
 
 class Dispatcher:
@@ -39,7 +94,7 @@ class Dispatcher:
         sessions: sessionmaker[Session],
         registry: Registry,
         *,
-        tz: dt.tzinfo,
+        tz: ZoneInfo,
         default_language: str = "vi",
         invite_ttl: dt.timedelta = dt.timedelta(days=7),
         bot_username: str | None = None,
@@ -54,42 +109,55 @@ class Dispatcher:
         self.bot_username = bot_username
         self.clock = clock
         self.linking_allowed = linking_allowed
+        self.answered = RecentUpdates()
+        # The registry does not change once built; folding a word to find its command costs more than
+        # the rest of routing, and people type the same few words.
+        self.find = lru_cache(maxsize=1024)(registry.find)
 
     def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one message. Everything it changed is committed before the replies are returned."""
-        incoming = replace(
-            incoming,
-            text=nfc(incoming.text)[: MAX_INCOMING + 1],
-            display_name=nfc(incoming.display_name)[:200],
-        )
+        incoming = _normalised(incoming)
+        update = None if incoming.update_id is None else (incoming.platform, incoming.update_id)
+        if update is not None and update in self.answered:
+            return []
         now = self.clock()
         with self.sessions() as session:
-            if incoming.update_id is not None and not self._first_delivery(session, incoming, now):
-                return []
-            person, conversation = identify(session, incoming.platform, incoming.user_id)
+            marker = None
+            if update is not None:
+                if was_processed(session, *update):
+                    return []
+                marker = changes_marker(session)
+            caller, conversation = identify(session, incoming.platform, incoming.user_id)
             language = (
-                (person.language if person else None) or incoming.language_hint or self.default_language
+                (caller.language if caller else None) or incoming.language_hint or self.default_language
             )
             with use_language(language):
                 ctx = Context(
                     session,
                     incoming,
-                    person,
+                    caller,
                     now,
                     self.tz,
                     self.registry,
                     self.invite_ttl,
                     self.bot_username,
-                    conversation=conversation,
-                    linking_allowed=self.linking_allowed,
+                    self.linking_allowed,
+                    conversation,
                 )
                 try:
                     replies = self._route(ctx)
-                    session.commit()
+                    if update is None:
+                        session.commit()
+                    elif not changed_since(session, marker):
+                        session.commit()
+                        self.answered.add(update)
+                    elif not self._record(session, update, now):
+                        return []  # another process handled this update meanwhile, and committed first
                     return replies
                 except Refusal as refusal:
                     session.rollback()
-                    self._record_delivery_after_refusal(incoming, now)
+                    if update is not None:
+                        self.answered.add(update)
                     return [Reply(refusal.message)]
                 except Exception:
                     session.rollback()
@@ -124,7 +192,7 @@ class Dispatcher:
         match = _COMMAND.match(text)
         if match:
             word, args = match.groups()
-            command = self.registry.find(word)
+            command = self.find(word)
             if command is None:
                 raise Refusal(
                     _("I do not know the command /{word}. Type /help to see your commands.").format(word=word)
@@ -156,7 +224,7 @@ class Dispatcher:
         words = text.split()
         for count in (3, 2, 1):
             if len(words) >= count:
-                command = self.registry.find("".join(words[:count]))
+                command = self.find("".join(words[:count]))
                 if command is not None:
                     return command, text.split(None, count)[count] if len(words) > count else ""
         return None, ""
@@ -195,7 +263,7 @@ class Dispatcher:
             return [Reply(_("Cancelled. Nothing was recorded."))]
         if choice is not None and choice.startswith("/"):  # the choice is a command in full
             command_match = _COMMAND.match(choice)
-            command = self.registry.find(command_match.group(1)) if command_match else None
+            command = self.find(command_match.group(1)) if command_match else None
             if command is None or command_match is None:
                 raise Refusal(_("That button is no longer valid. Type /help to see what you can do."))
             flows.end(ctx)
@@ -208,52 +276,23 @@ class Dispatcher:
 
     # Bookkeeping ----------------------------------------------------------------------------
 
-    def _first_delivery(self, session: Session, incoming: Incoming, now: dt.datetime) -> bool:
-        """Record the update id in this message's transaction; False if it was handled before."""
-        seen = session.scalar(
-            select(ProcessedUpdate).where(
-                ProcessedUpdate.platform == incoming.platform, ProcessedUpdate.update_id == incoming.update_id
-            )
-        )
-        if seen is not None:
-            return False
-        session.add(
-            ProcessedUpdate(platform=incoming.platform, update_id=incoming.update_id, processed_at=now)
-        )
-        try:
-            session.flush()
-        except IntegrityError:  # another process took it at the same moment
+    def _record(self, session: Session, update: tuple[str, str], now: dt.datetime) -> bool:
+        """Commit what the message changed with its update id; False (rolled back) if taken meanwhile."""
+        if not record_processed(session, *update, now):
             session.rollback()
             return False
+        session.commit()
         return True
 
-    def _record_delivery_after_refusal(self, incoming: Incoming, now: dt.datetime) -> None:
-        if incoming.update_id is None:
-            return
-        with self.sessions() as session:
-            session.add(
-                ProcessedUpdate(platform=incoming.platform, update_id=incoming.update_id, processed_at=now)
-            )
-            try:
-                session.commit()
-            except IntegrityError:
-                session.rollback()
-
     def _tell_office_of_failure(self, incoming: Incoming, now: dt.datetime) -> None:
+        def alert(_admin: Person) -> str:
+            return _(
+                "⚠️ A message from a {platform} user could not be handled. The details are in the bot's log."
+            ).format(platform=incoming.platform)
+
         try:
             with self.sessions() as session:
-                for admin in people_with_role(session, Role.ADMIN):
-                    with use_language(admin.language or self.default_language):
-                        enqueue(
-                            session,
-                            admin,
-                            _(
-                                "⚠️ A message from a {platform} user could not be handled. "
-                                "The details are in the bot's log."
-                            ).format(platform=incoming.platform),
-                            now,
-                            kind="alert",
-                        )
+                tell(session, office(session), now, "alert", alert)
                 session.commit()
         except Exception:
             log.exception("could not tell the office of a failure")

@@ -2,12 +2,13 @@
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from dondoc.store.models import Conversation, Person, Role
+from dondoc.store.people import Caller
 
 if TYPE_CHECKING:
     from dondoc.handlers.registry import Registry
@@ -36,6 +37,7 @@ class Incoming:
     update_id: str | None = None
     address: str | None = None  # where to reach this person privately, if not `chat_id` (a group)
     unsupported: bool = False  # a picture, sticker or voice message on a text-only transport
+    event: str | None = None  # not a message: the transport saw the person block or unblock the bot
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,12 @@ class Choice:
 
 @dataclass(frozen=True)
 class Reply:
+    """An outgoing message: an answer, or (`queued`) one from the outbox such as a nudge."""
+
     text: str
     choices: tuple[Choice, ...] = ()
     attachments: tuple[Attachment, ...] = ()
+    queued: bool = False
 
 
 class Refusal(Exception):
@@ -62,27 +67,86 @@ class Refusal(Exception):
         self.message = message
 
 
-@dataclass
-class Context:
-    """What a handler gets: an open session, who is asking, and the injected clock."""
+_NOT_LOADED: Any = object()
 
-    session: Session
-    incoming: Incoming
-    person: Person | None
-    now: dt.datetime
-    tz: ZoneInfo
-    registry: "Registry"
-    invite_ttl: dt.timedelta = dt.timedelta(days=7)
-    bot_username: str | None = None
-    linking_allowed: bool = True
-    conversation: Conversation | None = None  # loaded with the person, kept current by `conversation`
+
+class Context:
+    """What a handler gets: an open session, who is asking, and the injected clock.
+
+    `caller` is who wrote, as the dispatcher read them (plain values, cheap); `person` is the same person
+    as an ORM object, loaded from the session the first time a handler asks for it (with its agency),
+    for the handlers that change or link it. Once `person` is loaded or set, `role` follows it.
+    """
+
+    __slots__ = (
+        "_person",
+        "_today",
+        "bot_username",
+        "caller",
+        "conversation",
+        "incoming",
+        "invite_ttl",
+        "linking_allowed",
+        "now",
+        "registry",
+        "session",
+        "tz",
+    )
+
+    def __init__(
+        self,
+        session: Session,
+        incoming: Incoming,
+        caller: Caller | None,
+        now: dt.datetime,
+        tz: ZoneInfo,
+        registry: "Registry",
+        invite_ttl: dt.timedelta = dt.timedelta(days=7),
+        bot_username: str | None = None,
+        linking_allowed: bool = True,
+        conversation: Conversation | None = None,  # loaded with the caller, kept current by `conversation`
+    ) -> None:
+        self.session = session
+        self.incoming = incoming
+        self.caller = caller
+        self.now = now
+        self.tz = tz
+        self.registry = registry
+        self.invite_ttl = invite_ttl
+        self.bot_username = bot_username
+        self.linking_allowed = linking_allowed
+        self.conversation = conversation
+        self._person: Person | None = _NOT_LOADED if caller is not None else None
+        self._today: dt.date | None = None
+
+    @property
+    def person(self) -> Person | None:
+        if self._person is _NOT_LOADED:
+            assert self.caller is not None
+            self._person = self.session.get(Person, self.caller.id, options=[joinedload(Person.agency)])
+        return self._person
+
+    @person.setter
+    def person(self, person: Person | None) -> None:
+        self._person = person
+
+    def _who(self) -> Person | Caller | None:
+        return self.caller if self._person is _NOT_LOADED else self._person
 
     @property
     def role(self) -> Role:
-        if self.person is None or not self.person.active:
+        who = self._who()
+        if who is None or not who.active:
             return Role.GUEST
-        return self.person.role
+        return who.role
+
+    @property
+    def agency_id(self) -> int | None:
+        who = self._who()
+        return who.agency_id if who is not None else None
 
     @property
     def today(self) -> dt.date:
-        return self.now.astimezone(self.tz).date()
+        if self._today is None:
+            self._today = self.now.astimezone(self.tz).date()
+        return self._today

@@ -6,32 +6,19 @@ Each reader returns a value or raises `Refusal` with a message that says what to
 import datetime as dt
 import re
 
-from dondoc.handlers.messages import Context, Refusal
+from sqlalchemy.orm import Session
+
+from dondoc.handlers.messages import Refusal
 from dondoc.i18n import _
 from dondoc.store.agencies import find_agency, suggest_agencies
-from dondoc.store.models import Agency, Role
-from dondoc.text import fold, key
+from dondoc.store.models import Agency
+from dondoc.text import fold
 
 MAX_TEXT = 3000  # characters in one report or task text
 _NUMBER = re.compile(r"^#?(\d{1,9})$")
 _PERCENT = re.compile(r"^(-?\d{1,6}(?:[.,]\d+)?)\s*%?$")
 _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-
-ROLE_WORDS: dict[str, Role] = {
-    "admin": Role.ADMIN,
-    "vanphong": Role.ADMIN,
-    "office": Role.ADMIN,
-    "leader": Role.LEADER,
-    "lanhdao": Role.LEADER,
-    "head": Role.HEAD,
-    "thutruong": Role.HEAD,
-    "giamdoc": Role.HEAD,
-    "staff": Role.STAFF,
-    "chuyenvien": Role.STAFF,
-    "officer": Role.STAFF,
-}
-
 
 def split_first(text: str) -> tuple[str, str]:
     parts = text.strip().split(None, 1)
@@ -103,19 +90,15 @@ def date(text: str, today: dt.date) -> dt.date:
     )
 
 
-def role(text: str) -> Role | None:
-    return ROLE_WORDS.get(key(text))
-
-
-def agency(ctx: Context, name: str) -> Agency:
+def agency(session: Session, name: str) -> Agency:
     """The agency the person named, or a refusal that suggests the closest names."""
     cleaned = name.strip()
     if not cleaned:
         raise Refusal(_("Please name the agency, for example KHCN or Sở Y tế."))
-    found = find_agency(ctx.session, cleaned)
+    found = find_agency(session, cleaned)
     if found is not None:
         return found
-    suggestions = suggest_agencies(ctx.session, cleaned)
+    suggestions = suggest_agencies(session, cleaned)
     if suggestions:
         names = "; ".join(f"{a.name} ({a.code})" for a in suggestions)
         raise Refusal(

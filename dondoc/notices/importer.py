@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dondoc.handlers.new_tasks import tell_new_parts
@@ -15,7 +14,9 @@ from dondoc.notices.mentions import Mention
 from dondoc.notices.parse import FoundTask, ParsedNotice
 from dondoc.store import audit
 from dondoc.store.agencies import list_agencies
+from dondoc.store.db import rows_by_id
 from dondoc.store.models import Agency, Notice, Person, Task
+from dondoc.store.notices import add_notice, notice_by_hash, tasks_of_notice
 from dondoc.store.tasks import TITLE_LENGTH, add_task
 from dondoc.text import shorten
 
@@ -35,7 +36,7 @@ def content_hash(text: str) -> str:
 
 
 def find_imported(session: Session, text: str) -> Notice | None:
-    return session.scalar(select(Notice).where(Notice.content_hash == content_hash(text)))
+    return notice_by_hash(session, content_hash(text))
 
 
 def import_notice(
@@ -44,9 +45,11 @@ def import_notice(
     """Create the notice and its tasks; a notice imported before is returned as it is."""
     existing = find_imported(session, text)
     if existing is not None:
-        tasks = list(session.scalars(select(Task).where(Task.notice_id == existing.id).order_by(Task.id)))
-        return ImportResult(existing, tasks, duplicate=True)
-    notice = Notice(
+        return ImportResult(existing, tasks_of_notice(session, existing.id), duplicate=True)
+    notice = add_notice(
+        session,
+        person,
+        now,
         number=parsed.number,
         title=parsed.title or "",
         issuer=parsed.issuer,
@@ -55,11 +58,7 @@ def import_notice(
         meeting_on=parsed.meeting_on,
         source_text=text,
         content_hash=content_hash(text),
-        created_by_id=person.id if person else None,
-        created_at=now,
     )
-    session.add(notice)
-    session.flush()
     everyone = list_agencies(session)
     tasks = [_store_task(session, notice, found, everyone, person, now) for found in parsed.tasks]
     audit.record(session, person, "notice.import", now, subject=f"notice:{notice.id}", tasks=len(tasks))
@@ -71,7 +70,8 @@ def _agencies(session: Session, mentions: list[Mention], everyone: list[Agency])
         return everyone
     ids = [m.agency.id for m in mentions if m.agency is not None]
     by_id = {a.id: a for a in everyone}
-    return [by_id[i] if i in by_id else session.get(Agency, i) for i in ids]  # type: ignore[misc]
+    missing = rows_by_id(session, Agency, [i for i in ids if i not in by_id])
+    return [by_id.get(i) or missing[i] for i in ids]
 
 
 def _store_task(

@@ -5,10 +5,9 @@ diacritics), collective leads ("các sở, ban, ngành, địa phương"), gener
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dondoc.store.models import Agency, AgencyAlias
+from dondoc.store.agencies import active_alias_rows
 from dondoc.text import fold, key
 
 ALL_AGENCIES = "*"
@@ -92,12 +91,8 @@ class Directory:
 
     @classmethod
     def load(cls, session: Session) -> "Directory":
-        rows = session.execute(
-            select(AgencyAlias.key, Agency.id, Agency.code, Agency.name)
-            .join(Agency)
-            .where(Agency.active.is_(True))
-        ).all()
-        return cls({row.key: DirectoryAgency(row.id, row.code, row.name) for row in rows})
+        rows = active_alias_rows(session)
+        return cls({k: DirectoryAgency(i, code, name) for k, i, code, name in rows})
 
 
 def scan(segment: str, directory: Directory) -> list[Mention]:

@@ -1,38 +1,43 @@
 """Digests: the office's daily one (due soon, overdue, reported today) and the leaders' weekly one."""
 
 import datetime as dt
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dondoc.i18n import _, format_date, use_language
-from dondoc.store.db import insert_for
-from dondoc.store.models import Agency, DigestLog, Person, Role
-from dondoc.store.outbox import enqueue
+from dondoc.handlers.notify import tell
+from dondoc.i18n import _, format_date
+from dondoc.store.agencies import names_of
+from dondoc.store.db import claim
+from dondoc.store.models import DigestLog, Role
 from dondoc.store.people import people_with_role
-from dondoc.store.tasks import agency_counts, reports_since
+from dondoc.store.tasks import AgencyCounts, agency_counts, reports_since
 
 DAILY = "daily"
 WEEKLY = "weekly"
 TOP = 10
 
 
-def _claim(session: Session, kind: str, period: dt.date, person: Person, now: dt.datetime) -> bool:
-    insert = insert_for(session)
-    statement = (
-        insert(DigestLog)
-        .values(kind=kind, period=period, person_id=person.id, created_at=now)
-        .on_conflict_do_nothing()
-        .returning(DigestLog.id)
-    )
-    return session.scalar(statement) is not None
+@dataclass(frozen=True)
+class Facts:
+    """What a digest tells, the same for every recipient: per-agency counts (from the tallies, one row
+    per agency), the agencies' names and the reports of the day."""
+
+    counts: dict[int, AgencyCounts]
+    names: dict[int, str]
+    reported: int
 
 
-def digest_text(session: Session, kind: str, today: dt.date, tz: ZoneInfo) -> str:
+def digest_facts(session: Session, today: dt.date, tz: ZoneInfo) -> Facts:
     counts = agency_counts(session, today)
-    names = dict(session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(list(counts)))).all())
-    reported = reports_since(session, dt.datetime.combine(today, dt.time(), tzinfo=tz))
+    names = names_of(session, counts)
+    return Facts(counts, names, reports_since(session, dt.datetime.combine(today, dt.time(), tzinfo=tz)))
+
+
+def digest_text(session: Session, kind: str, today: dt.date, tz: ZoneInfo, facts: Facts | None = None) -> str:
+    facts = facts or digest_facts(session, today, tz)
+    counts, names, reported = facts.counts, facts.names, facts.reported
     title = _("Daily digest, {date}") if kind == DAILY else _("Weekly digest, week of {date}")
     lines = [
         title.format(date=format_date(today)),
@@ -61,10 +66,14 @@ def send_digest(session: Session, kind: str, now: dt.datetime, tz: ZoneInfo) -> 
     today = now.astimezone(tz).date()
     period = today if kind == DAILY else today - dt.timedelta(days=today.weekday())
     role = Role.ADMIN if kind == DAILY else Role.LEADER
-    sent = 0
-    for person in people_with_role(session, role):
-        if _claim(session, kind, period, person, now):
-            with use_language(person.language):
-                if enqueue(session, person, digest_text(session, kind, today, tz), now, kind="digest"):
-                    sent += 1
-    return sent
+    recipients = [
+        person
+        for person in people_with_role(session, role)
+        if claim(session, DigestLog, kind=kind, period=period, person_id=person.id, created_at=now)
+    ]
+    if not recipients:
+        return 0
+    facts = digest_facts(session, today, tz)  # counted once, told in each recipient's language
+    return tell(
+        session, recipients, now, "digest", lambda _person: digest_text(session, kind, today, tz, facts)
+    )

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dondoc.handlers.messages import Choice
@@ -24,8 +23,17 @@ from dondoc.i18n import use_language
 from dondoc.nudges.ladder import NudgePolicy, Step, latest_step
 from dondoc.nudges.texts import nudge_text
 from dondoc.nudges.workdays import WorkCalendar
-from dondoc.store.db import insert_for
-from dondoc.store.models import Agency, Notice, NudgeLog, Person, Report, Role, SweepState, Task
+from dondoc.store.db import rows_by_id
+from dondoc.store.models import Agency, Notice, Person, Role, Task
+from dondoc.store.nudge_log import (
+    Key,
+    claim_step,
+    last_nudged,
+    last_reported,
+    last_sweep,
+    logged_keys,
+    record_sweep,
+)
 from dondoc.store.people import people_of_agencies, people_with_role
 from dondoc.store.tasks import (
     open_assignments_due,
@@ -39,8 +47,6 @@ SWEEP = "nudges"
 PERIODIC = "periodic"
 RECEIVED = "received"  # the one reminder to say "Đã nhận"
 RECEIPT_LOOKBACK = dt.timedelta(days=31)
-
-Key = tuple[int, int, str, dt.date]
 
 
 @dataclass(frozen=True)
@@ -75,26 +81,10 @@ class History:
     simulated: dict[Key, dt.datetime] = field(default_factory=dict)
 
     def logged(self, task_ids: list[int]) -> set[Key]:
-        keys = set(self.simulated)
-        if task_ids:
-            rows = self.session.execute(
-                select(NudgeLog.task_id, NudgeLog.agency_id, NudgeLog.step, NudgeLog.deadline).where(
-                    NudgeLog.task_id.in_(task_ids)
-                )
-            ).all()
-            keys |= {tuple(row) for row in rows}  # type: ignore[misc]
-        return keys
+        return set(self.simulated) | logged_keys(self.session, task_ids)
 
     def last_nudged(self, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], dt.datetime]:
-        found: dict[tuple[int, int], dt.datetime] = {}
-        task_ids = list({task for task, _agency in pairs})
-        if task_ids:
-            rows = self.session.execute(
-                select(NudgeLog.task_id, NudgeLog.agency_id, func.max(NudgeLog.created_at))
-                .where(NudgeLog.task_id.in_(task_ids))
-                .group_by(NudgeLog.task_id, NudgeLog.agency_id)
-            ).all()
-            found = {(t, a): when for t, a, when in rows}
+        found = last_nudged(self.session, {task for task, _agency in pairs})
         for (task, agency, _step, _deadline), when in self.simulated.items():
             if (task, agency) not in found or found[(task, agency)] < when:
                 found[(task, agency)] = when
@@ -181,14 +171,7 @@ def _mark_reported(session: Session, owed: list[Owed], history: History, policy:
         return owed
     pairs = list({(o.task_id, o.agency_id) for o in owed if o.key in candidates})
     last_nudge = history.last_nudged(pairs)
-    reports = dict(
-        ((t, a), when)
-        for t, a, when in session.execute(
-            select(Report.task_id, Report.agency_id, func.max(Report.created_at))
-            .where(Report.task_id.in_([t for t, _a in pairs]))
-            .group_by(Report.task_id, Report.agency_id)
-        ).all()
-    )
+    reports = last_reported(session, [t for t, _a in pairs])
     result = []
     for item in owed:
         pair = (item.task_id, item.agency_id)
@@ -209,16 +192,9 @@ def compose(session: Session, owed: Iterable[Owed], today: dt.date, tz: ZoneInfo
     items = [o for o in owed if not o.skipped]
     if not items:
         return []
-    tasks = {t.id: t for t in session.scalars(select(Task).where(Task.id.in_({o.task_id for o in items})))}
-    notices = {
-        n.id: n
-        for n in session.scalars(
-            select(Notice).where(Notice.id.in_({t.notice_id for t in tasks.values() if t.notice_id}))
-        )
-    }
-    agencies = {
-        a.id: a for a in session.scalars(select(Agency).where(Agency.id.in_({o.agency_id for o in items})))
-    }
+    tasks = rows_by_id(session, Task, {o.task_id for o in items})
+    notices = rows_by_id(session, Notice, {t.notice_id for t in tasks.values() if t.notice_id})
+    agencies = rows_by_id(session, Agency, {o.agency_id for o in items})
     people: dict[int, list[Person]] = {}
     for person in people_of_agencies(session, agencies, [Role.HEAD, Role.STAFF]):
         people.setdefault(person.agency_id or 0, []).append(person)
@@ -263,30 +239,10 @@ def compose(session: Session, owed: Iterable[Owed], today: dt.date, tz: ZoneInfo
     return messages
 
 
-def _insert_log(session: Session, item: Owed, now: dt.datetime) -> int | None:
-    """Claim the nudge: the row id, or None when another sweep claimed it first."""
-    insert = insert_for(session)
-    statement = (
-        insert(NudgeLog)
-        .values(
-            task_id=item.task_id,
-            agency_id=item.agency_id,
-            step=item.step.name,
-            deadline=item.deadline,
-            outcome="skipped" if item.skipped else "sent",
-            due_on=item.step.send_on,
-            created_at=now,
-        )
-        .on_conflict_do_nothing()
-        .returning(NudgeLog.id)
-    )
-    return session.scalar(statement)
-
-
 def _last_sweep_day(session: Session, tz: ZoneInfo) -> dt.date | None:
     """The day of the last completed sweep: a restart catches up from there, never from further back."""
-    state = session.get(SweepState, SWEEP)
-    return state.last_run_at.astimezone(tz).date() if state else None
+    last = last_sweep(session, SWEEP)
+    return last.astimezone(tz).date() if last else None
 
 
 def run_sweep(
@@ -298,19 +254,14 @@ def run_sweep(
     # Claimed in key order, so two processes sweeping at once wait for each other instead of deadlocking.
     log_ids: dict[Key, int] = {}
     for item in sorted(owed, key=lambda o: o.key):
-        log_id = _insert_log(session, item, now)
+        log_id = claim_step(session, item.key, item.skipped, item.step.send_on, now)
         if log_id is not None:
             log_ids[item.key] = log_id
     claimed = [item for item in owed if item.key in log_ids]
     messages = compose(session, claimed, today, tz)
     for message in messages:
         queue(session, message.person, message.text, now, "nudge", message.choices, log_ids[message.owed.key])
-    insert = insert_for(session)
-    session.execute(
-        insert(SweepState)
-        .values(name=SWEEP, last_run_at=now)
-        .on_conflict_do_update(index_elements=["name"], set_={"last_run_at": now})
-    )
+    record_sweep(session, SWEEP, now)
     return messages
 
 

@@ -5,11 +5,9 @@ import datetime as dt
 from collections.abc import Iterable
 from functools import lru_cache
 
-import holidays
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dondoc.store.models import CalendarDay
+from dondoc.store.calendar import calendar_changes
 
 ONE_DAY = dt.timedelta(days=1)
 EPOCH_YEAR = 2024
@@ -19,12 +17,16 @@ class WorkCalendar:
     def __init__(self, extra_off: Iterable[dt.date] = (), extra_work: Iterable[dt.date] = ()) -> None:
         self.extra_off = frozenset(extra_off)
         self.extra_work = frozenset(extra_work)
+        # Imported here: the first calendar imports all ~250 country modules of `holidays` (some 10 MB and
+        # tens of milliseconds), and most commands never look at a calendar.
+        import holidays
+
         self._public = holidays.country_holidays("VN", language="vi")
         self.is_working_day = lru_cache(maxsize=8192)(self._is_working_day)
 
     @classmethod
     def load(cls, session: Session) -> "WorkCalendar":
-        rows = session.execute(select(CalendarDay.day, CalendarDay.working)).all()
+        rows = calendar_changes(session)
         return cls([d for d, working in rows if not working], [d for d, working in rows if working])
 
     def _is_working_day(self, day: dt.date) -> bool:

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -63,6 +62,23 @@ def alias_keys(session: Session, agency_ids: Iterable[int]) -> list[tuple[int, s
     return [(a, k) for a, k in rows] + [(a, key(n)) for a, code, name in own for n in (code, name)]
 
 
+def active_alias_rows(session: Session) -> list[tuple[str, int, str, str]]:
+    """(alias key, agency id, code, name) for every alias of an active agency: the notice reader's map."""
+    rows = session.execute(
+        select(AgencyAlias.key, Agency.id, Agency.code, Agency.name)
+        .join(Agency)
+        .where(Agency.active.is_(True))
+    )
+    return [(k, i, code, name) for k, i, code, name in rows]
+
+
+def names_of(session: Session, agency_ids: Iterable[int]) -> dict[int, str]:
+    ids = list(agency_ids)
+    if not ids:
+        return {}
+    return {i: name for i, name in session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(ids)))}
+
+
 def suggest_agencies(session: Session, name: str, limit: int = 3) -> list[Agency]:
     """The closest directory names, for 'did you mean …' answers."""
     folded = key(name)
@@ -72,6 +88,8 @@ def suggest_agencies(session: Session, name: str, limit: int = 3) -> list[Agency
         select(AgencyAlias.key, AgencyAlias.agency_id).join(Agency).where(Agency.active.is_(True))
     ).all()
     choices = {i: row.key for i, row in enumerate(rows)}
+    from rapidfuzz import fuzz, process  # here: only a name not found needs it, and its import is slow
+
     found = process.extract(folded, choices, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=60)
     ids: list[int] = []
     for _match, _score, index in found:

@@ -1,26 +1,29 @@
 """Engine, sessions and migrations. Callers open and close sessions; query functions take one."""
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
+T = TypeVar("T")
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-SCHEDULER_TABLE = "apscheduler_jobs"  # APScheduler's job store creates and owns it, not Alembic
+# Earlier versions kept APScheduler's jobs in this table (its job store created it, not Alembic); the jobs
+# now live in memory and databases that have it keep it untouched.
+SCHEDULER_TABLE = "apscheduler_jobs"
 
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    """Alembic compares and migrates every table but the scheduler's."""
+    """Alembic compares and migrates every table but the old scheduler table."""
     return not (type_ == "table" and name == SCHEDULER_TABLE)
 
 
@@ -28,6 +31,10 @@ def make_engine(database_url: str, sqlite_synchronous: str = "FULL", **options: 
     """SQLite gets WAL, foreign keys and a busy timeout; PostgreSQL is used as it comes."""
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
+        if url.get_backend_name() == "postgresql":
+            from dondoc.store.models import use_postgresql_options  # only here: see there
+
+            use_postgresql_options()
         return create_engine(url, pool_pre_ping=True, **options)
 
     if url.database and url.database != ":memory:":
@@ -47,15 +54,41 @@ def make_engine(database_url: str, sqlite_synchronous: str = "FULL", **options: 
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # IMMEDIATE takes the write lock up front, so two writers queue instead of failing.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # IMMEDIATE takes the write lock up front, so two writers queue instead of failing. Sent on the
+        # driver's connection: through SQLAlchemy's execution layer it costs as much as a query.
+        connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
 
     return engine
 
 
 def insert_for(session: Session) -> Callable[..., Any]:
     """The dialect's insert(), which knows ON CONFLICT (SQLite and PostgreSQL both have it)."""
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    # Imported here: the PostgreSQL dialect package pulls in all its drivers' modules (asyncpg, psycopg…),
+    # tens of milliseconds that a start on SQLite need not pay. The engine's dialect is loaded already.
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert
+
+    return insert
+
+
+def claim(session: Session, model: type[Any], **values: Any) -> Any:
+    """Insert a row whose unique key means "done once" (a nudge step, a digest, an update): its primary
+    key, or None when an earlier run or another process already holds that key. Concurrent claims of one
+    key wait for each other, so exactly one wins."""
+    key = inspect(model).primary_key[0]
+    statement = insert_for(session)(model).values(**values).on_conflict_do_nothing().returning(key)
+    return session.scalar(statement)
+
+
+def rows_by_id(session: Session, model: type[T], ids: Iterable[int]) -> dict[int, T]:
+    """Rows of `model` by id, in one query."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    return {row.id: row for row in session.scalars(select(model).where(model.id.in_(wanted)))}  # type: ignore[attr-defined]
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
@@ -77,7 +110,8 @@ _REVISION = re.compile(r"^(revision|down_revision)\b[^=]*=\s*['\"]?([\w]+)", re.
 @cache
 def head_revision() -> str:
     """The newest migration, read from the migration files themselves (the one no other revises)."""
-    revisions, revised = set(), set()
+    revisions: set[str] = set()
+    revised: set[str] = set()
     for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
         for name, value in _REVISION.findall(path.read_text(encoding="utf-8")):
             (revisions if name == "revision" else revised).add(value)

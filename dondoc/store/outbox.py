@@ -2,12 +2,16 @@
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, insert, select, update
 from sqlalchemy.orm import Session
 
-from dondoc.store.models import Outbox, Person
-from dondoc.store.people import reachable_link
+from dondoc.store.models import NudgeLog, Outbox, Person
+from dondoc.store.people import reachable_address
+
+SENT = "sent"  # a nudge log row's outcome once one of its messages was delivered (queued before)
+_INSERT = insert(Outbox.__table__)
 
 
 def enqueue(
@@ -18,28 +22,38 @@ def enqueue(
     kind: str = "message",
     nudge_id: int | None = None,
     choices: Sequence[tuple[str, str]] = (),
-) -> Outbox | None:
-    """Queue `text` for `person` through their newest link; None when they cannot be reached.
+) -> int | None:
+    """Queue `text` for `person` through their newest link; the new row's id, None when they cannot be
+    reached.
 
     `choices` are (label, command) answers offered with it: buttons on Telegram, numbered lines elsewhere.
+    The row is inserted at once (a statement compiled once), not added to the session to be flushed.
     """
     if not person.active:
         return None
-    link = reachable_link(session, person.id)
-    if link is None:
+    address = reachable_address(session, person.id)
+    if address is None:
         return None
-    row = Outbox(
-        person_id=person.id,
-        platform=link.platform,
-        chat_id=link.chat_id,
-        text=text,
-        kind=kind,
-        nudge_id=nudge_id,
-        choices=[list(c) for c in choices] or None,
-        created_at=now,
+    # An INSERT's result is a CursorResult, which `Session.execute` is not typed to say.
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            _INSERT,
+            {
+                "person_id": person.id,
+                "platform": address[0],
+                "chat_id": address[1],
+                "text": text,
+                "kind": kind,
+                "nudge_id": nudge_id,
+                "choices": [list(c) for c in choices] or None,
+                "created_at": now,
+            },
+        ),
     )
-    session.add(row)
-    return row
+    key = result.inserted_primary_key
+    assert key is not None  # typed optional; a one-row INSERT always has it
+    return key[0]
 
 
 def pending(
@@ -54,3 +68,15 @@ def pending(
 def mark_sent(session: Session, row: Outbox, now: dt.datetime) -> None:
     row.sent_at = now
     row.attempts += 1
+
+
+def settle(session: Session, row_id: int, now: dt.datetime, error: str | None = None) -> None:
+    """Close an outbox row: delivered (`error` None) or never deliverable. A delivered nudge's log row
+    now says sent; until then it says queued."""
+    row = session.get(Outbox, row_id)
+    if row is None or row.sent_at is not None:
+        return
+    mark_sent(session, row, now)
+    row.last_error = error
+    if error is None and row.nudge_id is not None:
+        session.execute(update(NudgeLog).where(NudgeLog.id == row.nudge_id).values(outcome=SENT))
