@@ -4,12 +4,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from dondoc.handlers import build_registry
+from dondoc.handlers import build_registry, dispatch
 from dondoc.handlers.access import EVERYONE
 from dondoc.handlers.dispatch import Dispatcher
 from dondoc.handlers.messages import Incoming
 from dondoc.handlers.registry import Router
-from dondoc.store.models import Outbox, Report
+from dondoc.store.models import (
+    AuditLog,
+    Conversation,
+    Outbox,
+    PlatformLink,
+    ProcessedUpdate,
+    Report,
+    TaskAgency,
+)
+from dondoc.text import nfc
 
 
 def test_unknown_command_points_to_help(team):
@@ -42,6 +51,75 @@ def test_redelivered_update_is_handled_once(app, team):
 def test_redelivered_refused_update_is_not_answered_twice(team):
     assert team.send("cv-khcn", text="/baocao 99 20% x", update_id="tg-7")
     assert team.send("cv-khcn", text="/baocao 99 20% x", update_id="tg-7") == []
+
+
+def _count(app, model) -> int:
+    with app.sessions() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def _another_process(app) -> Dispatcher:
+    """A dispatcher as another process of the bot has it: the same database, nothing in memory."""
+    return Dispatcher(app.sessions, app.registry, tz=app.config.tz, clock=app.clock)
+
+
+def test_a_read_writes_no_row_and_a_replayed_write_is_applied_once(app, team):
+    team.say("vanphong", "/giao KHCN | 31/3/2026 | Việc cần làm")
+    team.say("cv-khcn", "/nhiemvu")  # leaves the "Đã nhận" offer the new task came with (a change)
+    read = {"text": "/nhiemvu", "update_id": "tg-2001"}
+    listed = team.send("cv-khcn", **read)
+    assert listed and "#1" in listed[0].text
+    assert _count(app, ProcessedUpdate) == 0  # a read commits nothing of its own
+    assert team.send("cv-khcn", **read) == []  # this process remembers it answered
+    replayed = _another_process(app).handle(
+        Incoming(platform="console", user_id="cv-khcn", chat_id="cv-khcn", **read)
+    )
+    assert [r.text for r in replayed] == [r.text for r in listed]  # elsewhere: simply answered again
+
+    write = {"text": "/baocao 1 20% Đã khởi động", "update_id": "tg-2002"}
+    assert "✅" in team.say("cv-khcn", **write)
+    assert _count(app, ProcessedUpdate) == 1
+    assert team.send("cv-khcn", **write) == []
+    incoming = Incoming(platform="console", user_id="cv-khcn", chat_id="cv-khcn", **write)
+    assert _another_process(app).handle(incoming) == []
+    assert _count(app, Report) == 1
+
+
+def test_a_read_that_ends_a_flow_is_a_change_and_is_recorded(app, team):
+    team.say("vanphong", "/giao KHCN | 31/3/2026 | Việc cần làm")
+    team.say("cv-khcn", "/baocao")  # a guided flow: its step is kept in the database
+
+    def in_flow() -> bool:
+        with app.sessions() as session:
+            person = session.scalar(
+                select(PlatformLink.person_id).where(PlatformLink.platform_user_id == "cv-khcn")
+            )
+            return session.get(Conversation, person) is not None
+
+    assert in_flow()
+    assert team.send("cv-khcn", text="/nhiemvu", update_id="tg-2101")
+    assert not in_flow()
+    assert _count(app, ProcessedUpdate) == 1  # leaving the flow changed a row: recorded with it
+
+
+def test_a_write_another_process_recorded_meanwhile_is_rolled_back(app, team, monkeypatch):
+    """Two processes given the same update both find it new; the second to commit loses to the unique
+    key and changes nothing (simulated: this one's check misses the row the other committed)."""
+    team.say("vanphong", "/giao KHCN | 31/3/2026 | Việc cần làm")
+    with app.sessions() as session:
+        session.add(ProcessedUpdate(platform="console", update_id="tg-3001", processed_at=app.clock()))
+        session.commit()
+    monkeypatch.setattr(dispatch, "was_processed", lambda session, platform, update_id: False)
+    assert team.send("cv-khcn", text="/baocao 1 30% Đã làm", update_id="tg-3001") == []
+    assert _count(app, Report) == 0
+    with app.sessions() as session:
+        assert session.scalar(select(TaskAgency.last_report_id)) is None
+        assert session.scalar(select(func.count()).where(AuditLog.action.like("report.%"))) == 0
+
+
+@given(text=st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_the_quick_clean_check_agrees_with_nfc(text):
+    assert dispatch._clean(text) == nfc(text)
 
 
 def test_a_failing_handler_gets_an_apology_and_the_office_is_told(app, team, caplog):

@@ -5,12 +5,15 @@ person may report on, complete or extend, which agencies' reports they may read)
 below, used by every handler that touches a task.
 """
 
-from sqlalchemy import and_, select
+from typing import TypeVar
+
+from sqlalchemy import and_, bindparam, select
 
 from dondoc.handlers.messages import Context, Refusal
 from dondoc.handlers.registry import Command
 from dondoc.i18n import _, format_date
 from dondoc.store.models import AgencyRole, AssignmentState, Role, Task, TaskAgency, TaskStatus
+from dondoc.store.tasks import PartHead, TaskHead, task_and_part
 
 OFFICE = frozenset({Role.ADMIN})
 READERS = frozenset({Role.ADMIN, Role.LEADER})
@@ -28,7 +31,7 @@ def sees_every_agency(ctx: Context) -> bool:
 
 
 def own_agency_id(ctx: Context) -> int | None:
-    return ctx.person.agency_id if ctx.person is not None else None
+    return ctx.agency_id
 
 
 def visible_task(ctx: Context, number: int) -> Task:
@@ -36,18 +39,35 @@ def visible_task(ctx: Context, number: int) -> Task:
     return visible_task_and_part(ctx, number)[0]
 
 
+_TASK_AND_PART = (
+    select(Task, TaskAgency)
+    .outerjoin(
+        TaskAgency, and_(TaskAgency.task_id == Task.id, TaskAgency.agency_id == bindparam("agency_id"))
+    )
+    .where(Task.id == bindparam("task_id"))
+)
+
+
 def visible_task_and_part(ctx: Context, number: int) -> tuple[Task, TaskAgency | None]:
     """Task N and the person's agency's part in it (None when the agency has none: office, leaders)."""
-    row = ctx.session.execute(
-        select(Task, TaskAgency)
-        .outerjoin(
-            TaskAgency, and_(TaskAgency.task_id == Task.id, TaskAgency.agency_id == own_agency_id(ctx))
-        )
-        .where(Task.id == number)
-    ).first()
+    row = ctx.session.execute(_TASK_AND_PART, {"task_id": number, "agency_id": own_agency_id(ctx)}).first()
     if row is not None and (sees_every_agency(ctx) or row[1] is not None):
         return row[0], row[1]
-    raise Refusal(
+    raise _not_visible(number)
+
+
+def visible_head(ctx: Context, number: int) -> tuple[TaskHead, PartHead | None]:
+    """`visible_task_and_part` as plain values, for the handlers that only read them (and write with
+    statements of their own)."""
+    who = ctx.caller.id if ctx.caller is not None else None
+    found = task_and_part(ctx.session, number, own_agency_id(ctx), who)
+    if found is not None and (sees_every_agency(ctx) or found[1] is not None):
+        return found
+    raise _not_visible(number)
+
+
+def _not_visible(number: int) -> Refusal:
+    return Refusal(
         _("Task #{number} is not among the tasks you can see. Type /nhiemvu to list your tasks.").format(
             number=number
         )
@@ -69,6 +89,19 @@ def visible_agencies(ctx: Context, parts: list[TaskAgency]) -> set[int] | None:
 def reportable_part(ctx: Context, number: int) -> tuple[Task, TaskAgency]:
     """Task N and the agency's part, if this person may report on it now."""
     task, part = visible_task_and_part(ctx, number)
+    return task, _reportable(ctx, task, part)
+
+
+def reportable(ctx: Context, number: int) -> tuple[TaskHead, PartHead]:
+    """`reportable_part` as plain values (the same checks, the same refusals)."""
+    task, part = visible_head(ctx, number)
+    return task, _reportable(ctx, task, part)
+
+
+_P = TypeVar("_P", TaskAgency, PartHead)
+
+
+def _reportable(ctx: Context, task: Task | TaskHead, part: _P | None) -> _P:
     if ctx.role not in MEMBERS or part is None or part.state == AssignmentState.CANCELLED:
         raise Refusal(_("Only the agencies assigned to a task report on it."))
     if part.role == AgencyRole.COOP:
@@ -76,7 +109,7 @@ def reportable_part(ctx: Context, number: int) -> tuple[Task, TaskAgency]:
             raise Refusal(
                 _("Task #{number} is already closed; it takes no more reports.").format(number=task.id)
             )
-        return task, part
+        return part
     if part.state == AssignmentState.REPORTED:
         raise Refusal(
             _(
@@ -88,12 +121,12 @@ def reportable_part(ctx: Context, number: int) -> tuple[Task, TaskAgency]:
         raise Refusal(
             _("Task #{number} is done for your agency; it takes no more reports.").format(number=task.id)
         )
-    return task, part
+    return part
 
 
-def completable_part(ctx: Context, number: int) -> tuple[Task, TaskAgency]:
+def completable(ctx: Context, number: int) -> tuple[TaskHead, PartHead]:
     """Only a lead agency's report completes its assignment; cooperating agencies report contributions."""
-    task, part = reportable_part(ctx, number)
+    task, part = reportable(ctx, number)
     if part.role != AgencyRole.LEAD:
         raise Refusal(
             _(

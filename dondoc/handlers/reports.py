@@ -10,19 +10,9 @@ from dondoc.handlers.registry import Router
 from dondoc.handlers.render import part_deadline
 from dondoc.i18n import N_, _, format_date, format_percent_value
 from dondoc.store import audit
-from dondoc.store.assignments import report_completion
 from dondoc.store.files import MAX_FILE_BYTES, store_file
-from dondoc.store.models import (
-    AgencyRole,
-    AssignmentState,
-    Person,
-    Report,
-    ReportKind,
-    Role,
-    Task,
-    TaskAgency,
-)
-from dondoc.store.tasks import add_report, cooperating_parts, unfinished_assignments
+from dondoc.store.models import AgencyRole, AssignmentState, Person, ReportKind, Role
+from dondoc.store.tasks import PartHead, TaskHead, agency_cooperating, agency_unfinished, record_report
 from dondoc.text import shorten
 
 router = Router()
@@ -68,7 +58,7 @@ def report(ctx: Context, args: str) -> list[Reply]:
     words = args.split(None, 2)
     if not words:
         return [_ask_task(ctx)]
-    task, part = access.reportable_part(ctx, parsing.task_number(words[0], example))
+    task, part = access.reportable(ctx, parsing.task_number(words[0], example))
     if len(words) == 1:
         return [_ask_percent(ctx, {"task": task.id}, task, part)]
     if not parsing.is_percent(words[1]):
@@ -81,13 +71,13 @@ def report(ctx: Context, args: str) -> list[Reply]:
     if len(words) == 2:
         return [_ask_text(ctx, {"task": task.id, "percent": percent})]
     text = parsing.report_text(words[2], example)
-    return submit(ctx, task, percent, text, _attachment_evidence(ctx), ReportKind.PROGRESS)
+    return submit(ctx, (task, part), percent, text, _attachment_evidence(ctx), ReportKind.PROGRESS)
 
 
 def _ask_task(ctx: Context) -> Reply:
-    assert ctx.person is not None and ctx.person.agency_id is not None
-    leads, lead_total = unfinished_assignments(ctx.session, limit=PICK_LIMIT, agency_id=ctx.person.agency_id)
-    coops, coop_total = cooperating_parts(ctx.session, ctx.person.agency_id, limit=PICK_LIMIT)
+    assert ctx.caller is not None and ctx.caller.agency_id is not None
+    leads, lead_total = agency_unfinished(ctx.session, ctx.caller.agency_id, limit=PICK_LIMIT)
+    coops, coop_total = agency_cooperating(ctx.session, ctx.caller.agency_id, limit=PICK_LIMIT)
     rows = ([r for r in leads if r.part.state == AssignmentState.OPEN] + coops)[:PICK_LIMIT]
     total = lead_total + coop_total
     if not rows:
@@ -101,7 +91,7 @@ def _ask_task(ctx: Context) -> Reply:
     return flows.ask(ctx, "report", {"step": "task"}, text, choices)
 
 
-def _ask_percent(ctx: Context, state: dict[str, Any], task: Task, part: TaskAgency) -> Reply:
+def _ask_percent(ctx: Context, state: dict[str, Any], task: TaskHead, part: PartHead) -> Reply:
     choices = [Choice(format_percent_value(p), f"pct:{p}") for p in PERCENT_CHOICES]
     text = _(
         "Task #{number}: {title}\nDeadline: {deadline}\nHow far along is it? Choose, or type a "
@@ -138,7 +128,7 @@ def report_flow(ctx: Context, state: dict[str, Any], text: str, choice: str | No
             raise Refusal(
                 _("Please answer with a number from 1 to {count}, or type “hủy” to stop.").format(count=count)
             )
-        task, part = access.reportable_part(ctx, int(choice.removeprefix("task:")))
+        task, part = access.reportable(ctx, int(choice.removeprefix("task:")))
         return [_ask_percent(ctx, {"task": task.id}, task, part)]
     if step == "percent":
         value = int(choice.removeprefix("pct:")) if choice else parsing.percent(text)
@@ -165,7 +155,7 @@ def complete(ctx: Context, args: str) -> list[Reply]:
     words = args.split(None, 1)
     if not words:
         raise Refusal(_("Type it like this: {example}").format(example=example))
-    task, _part = access.completable_part(ctx, parsing.task_number(words[0], example))
+    task, part = access.completable(ctx, parsing.task_number(words[0], example))
     text = parsing.report_text(words[1] if len(words) > 1 else "", example)
     evidence = _attachment_evidence(ctx)
     if not names_concrete_product(text, evidence is not None):
@@ -180,12 +170,12 @@ def complete(ctx: Context, args: str) -> list[Reply]:
                 ),
             )
         ]
-    return submit(ctx, task, 100, text, evidence or text, ReportKind.COMPLETION)
+    return submit(ctx, (task, part), 100, text, evidence or text, ReportKind.COMPLETION)
 
 
 @router.flow("completion")
 def completion_flow(ctx: Context, state: dict[str, Any], text: str, choice: str | None) -> list[Reply]:
-    access.completable_part(ctx, state["task"])  # things may have changed since it asked
+    access.completable(ctx, state["task"])  # things may have changed since it asked
     evidence = _attachment_evidence(ctx)
     if not names_concrete_product(text, evidence is not None):
         raise Refusal(
@@ -200,7 +190,7 @@ def completion_flow(ctx: Context, state: dict[str, Any], text: str, choice: str 
 
 def submit(
     ctx: Context,
-    task: Task | int,
+    target: tuple[TaskHead, PartHead] | int,
     percent: int,
     text: str,
     evidence: str | None,
@@ -208,15 +198,17 @@ def submit(
     confirmed: bool = False,
 ) -> list[Reply]:
     """Record a report on the agency's part, unless it goes below the agency's last percentage: then ask
-    first. A lead agency's completion report moves its assignment to `reported` and asks the office."""
-    number = task if isinstance(task, int) else task.id
-    # Checked again even when the caller did: a saved flow may answer long after it asked.
-    task, part = (
-        access.completable_part(ctx, number)
-        if kind == ReportKind.COMPLETION
-        else access.reportable_part(ctx, number)
-    )
-    assert ctx.person is not None and ctx.person.agency is not None
+    first. A lead agency's completion report moves its assignment to `reported` and asks the office.
+
+    `target` is the task and part the caller checked in this transaction, or a task number saved by a
+    flow, checked again here: the flow may answer long after it asked."""
+    if isinstance(target, int):
+        check = access.completable if kind == ReportKind.COMPLETION else access.reportable
+        task, part = check(ctx, target)
+    else:
+        task, part = target
+    reporter = ctx.caller
+    assert reporter is not None and reporter.agency is not None
     last = part.last_report
     if not confirmed and last is not None and percent < last.percent:
         state = {"task": task.id, "percent": percent, "text": text, "evidence": evidence, "kind": kind.value}
@@ -236,36 +228,29 @@ def submit(
                 [Choice(_("Yes, record it"), "yes"), Choice(_("No, cancel"), "no")],
             )
         ]
-    report_row = add_report(
+    report_id = record_report(
         ctx.session,
         part=part,
-        person=ctx.person,
+        person_id=reporter.id,
         kind=kind,
         percent=percent,
         text=text,
         evidence=evidence,
         now=ctx.now,
     )
-    if kind == ReportKind.COMPLETION:
-        report_completion(part, report_row)
     audit.record_part(
-        ctx.session,
-        ctx.person,
-        f"report.{kind.value}",
-        ctx.now,
-        part,
-        report_id=report_row.id,
-        percent=percent,
+        ctx.session, reporter, f"report.{kind.value}", ctx.now, part, report_id=report_id, percent=percent
     )
     flows.end(ctx)
-    _tell_others(ctx, task, part, report_row)
+    _tell_others(ctx, task, part, kind, percent, text, evidence)
+    agency = reporter.agency.name
     if kind == ReportKind.COMPLETION:
         return [
             Reply(
                 _(
                     "✅ Completion of task #{number} by {agency} recorded. The office has been asked to "
                     "confirm it; you will be told of its decision."
-                ).format(number=task.id, agency=ctx.person.agency.name)
+                ).format(number=task.id, agency=agency)
             )
         ]
     if part.role == AgencyRole.COOP:
@@ -273,7 +258,7 @@ def submit(
             Reply(
                 _(
                     "✅ Recorded: the contribution of {agency} to task #{number}, {percent}. Thank you."
-                ).format(agency=ctx.person.agency.name, number=task.id, percent=format_percent_value(percent))
+                ).format(agency=agency, number=task.id, percent=format_percent_value(percent))
             )
         ]
     return [
@@ -304,18 +289,25 @@ def confirm_lower_flow(ctx: Context, state: dict[str, Any], text: str, choice: s
     )
 
 
-def decision_choices(task: Task, part: TaskAgency) -> list[Choice]:
+def decision_choices(number: int, code: str) -> list[Choice]:
     """The office's answers to a completion report: confirm, or return it (the bot then asks why)."""
-    code = part.agency.code
     return [
-        Choice(_("✅ Confirm done"), f"/xacnhan {task.id} {code}"),
-        Choice(_("↩️ Return it"), f"/tralai {task.id} {code}"),
+        Choice(_("✅ Confirm done"), f"/xacnhan {number} {code}"),
+        Choice(_("↩️ Return it"), f"/tralai {number} {code}"),
     ]
 
 
-def _tell_others(ctx: Context, task: Task, part: TaskAgency, report: Report) -> None:
+def _tell_others(
+    ctx: Context,
+    task: TaskHead,
+    part: PartHead,
+    kind: ReportKind,
+    percent: int,
+    text: str,
+    evidence: str | None,
+) -> None:
     """The agency head sees what officers send; the office hears of completions, with its choices."""
-    reporter = ctx.person
+    reporter = ctx.caller
     assert reporter is not None and reporter.agency is not None
     agency = reporter.agency
 
@@ -323,19 +315,19 @@ def _tell_others(ctx: Context, task: Task, part: TaskAgency, report: Report) -> 
         return _("{who} ({agency}) reported {percent} on task #{number}: {text}").format(
             who=reporter.name,
             agency=agency.name,
-            percent=format_percent_value(report.percent),
+            percent=format_percent_value(percent),
             number=task.id,
-            text=shorten(report.text, 300),
+            text=shorten(text, 300),
         )
 
     def completion_text(person: Person) -> str:
         lines = [
             _("✅ {agency} reports task #{number} completed ({who}): {text}").format(
-                agency=agency.name, number=task.id, who=reporter.name, text=shorten(report.text, 300)
+                agency=agency.name, number=task.id, who=reporter.name, text=shorten(text, 300)
             )
         ]
-        if report.evidence and report.evidence != report.text:
-            lines.append(_("Product: {evidence}").format(evidence=shorten(report.evidence, 300)))
+        if evidence and evidence != text:
+            lines.append(_("Product: {evidence}").format(evidence=shorten(evidence, 300)))
         if person.role == Role.ADMIN:
             lines.append(
                 _(
@@ -348,12 +340,12 @@ def _tell_others(ctx: Context, task: Task, part: TaskAgency, report: Report) -> 
             lines.append(_("The office has been asked to confirm it."))
         return "\n".join(lines)
 
-    completion = report.kind == ReportKind.COMPLETION
-    heads = notify.heads(ctx.session, [agency.id])
+    completion = kind == ReportKind.COMPLETION
+    heads = notify.heads(ctx.session, [agency.id]) if part.other_heads else []
     notify.tell(
         ctx.session, heads, ctx.now, "report", completion_text if completion else progress_text, skip=reporter
     )
     if completion:
         office = notify.office(ctx.session)
-        offer = lambda person: decision_choices(task, part)  # noqa: E731
+        offer = lambda person: decision_choices(task.id, agency.code)  # noqa: E731
         notify.tell(ctx.session, office, ctx.now, "decision", completion_text, offer, skip=reporter)

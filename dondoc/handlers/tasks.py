@@ -1,6 +1,7 @@
 """What an agency sees and says of its tasks: /nhiemvu, /xem N, /tiendo, /sapden, /danhan."""
 
 import datetime as dt
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from dondoc.handlers import access, parsing
@@ -19,8 +20,10 @@ from dondoc.store import audit
 from dondoc.store.assignments import extensions_of_task
 from dondoc.store.models import AgencyRole, AssignmentState, AuditLog, ExtensionRequest, Task, TaskAgency
 from dondoc.store.tasks import (
+    Listed,
     Part,
     agency_counts,
+    agency_lists,
     cooperating_parts,
     due_soon_assignments,
     mark_received,
@@ -59,11 +62,15 @@ def list_tasks(ctx: Context, args: str) -> list[Reply]:
     page = _page(args)
     offset = (page - 1) * PAGE
     everyone = access.sees_every_agency(ctx)
-    agency = None if everyone or ctx.person is None else ctx.person.agency
-    rows, total = unfinished_assignments(
-        ctx.session, limit=PAGE, offset=offset, agency_id=agency.id if agency else None
-    )
-    coops, coop_total = cooperating_parts(ctx.session, agency.id, COOP_SHOWN) if agency else ([], 0)
+    agency = None if everyone or ctx.caller is None else ctx.caller.agency
+    rows: Sequence[Part | Listed]
+    coops: Sequence[Part | Listed] = []
+    coop_total = 0
+    if agency is not None:
+        lists = agency_lists(ctx.session, agency.id, PAGE, offset, COOP_SHOWN)
+        rows, total, coops, coop_total = lists.leads, lists.lead_total, lists.coops, lists.coop_total
+    else:
+        rows, total = unfinished_assignments(ctx.session, limit=PAGE, offset=offset)
     if everyone:
         header = _("Unfinished assignments of all agencies: {total}").format(total=total)
     else:
@@ -78,7 +85,8 @@ def list_tasks(ctx: Context, args: str) -> list[Reply]:
             )
         )
     lines = [header]
-    lines += [part_line(row, ctx.today, ctx.tz, show_agency=everyone) for row in rows]
+    today = ctx.today
+    lines += [part_line(row, today, ctx.tz, show_agency=everyone) for row in rows]
     if total > offset + len(rows):
         lines.append(
             _("… and {more} more. Type /nhiemvu {next} for the next page.").format(
@@ -90,7 +98,7 @@ def list_tasks(ctx: Context, args: str) -> list[Reply]:
         lines.append(
             _("Cooperating (your contribution to another agency's task): {total}").format(total=coop_total)
         )
-        lines += [part_line(row, ctx.today, ctx.tz) for row in coops]
+        lines += [part_line(row, today, ctx.tz) for row in coops]
         if coop_total > len(coops):
             lines.append(_("… and {more} more.").format(more=coop_total - len(coops)))
     if not everyone:
@@ -342,7 +350,7 @@ def due_soon(ctx: Context, args: str) -> list[Reply]:
         assert ctx.person is not None
         agency = ctx.person.agency
     elif rest.strip():
-        agency = parsing.agency(ctx, rest)
+        agency = parsing.agency(ctx.session, rest)
     rows, total = due_soon_assignments(
         ctx.session, ctx.today, days, LIST_LIMIT, agency.id if agency else None
     )
@@ -365,7 +373,7 @@ def due_soon(ctx: Context, args: str) -> list[Reply]:
     aliases=("received", "danhanduoc"),
 )
 def acknowledge(ctx: Context, args: str) -> list[Reply]:
-    assert ctx.person is not None and ctx.person.agency is not None
+    assert ctx.person is not None and ctx.person.agency_id is not None and ctx.person.agency is not None
     words = args.replace(",", " ").split()
     if words:
         numbers = [parsing.task_number(w, "/danhan 12") for w in words[:50]]

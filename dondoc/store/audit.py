@@ -1,30 +1,63 @@
 """The audit log: who did what, appended in the same transaction as the change itself."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, joinedload
 
-from dondoc.store.models import AuditLog, Person, TaskAgency
+from dondoc.store import fast
+from dondoc.store.models import AuditLog
+
+
+class Someone(Protocol):
+    """Who did it: a `Person`, or the dispatcher's `Caller`."""
+
+    @property
+    def id(self) -> int: ...
+
+
+class _NamedAgency(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+class AgencyPart(Protocol):
+    """An agency's part of a task: a `TaskAgency`, or the plain rows reporting reads."""
+
+    @property
+    def task_id(self) -> int: ...
+
+    @property
+    def agency_id(self) -> int: ...
+
+    @property
+    def agency(self) -> _NamedAgency: ...
+
+
+# Entries are inserted at once by a statement compiled once, not added to the session as objects for
+# its flush: nothing reads an entry back as an object, and later queries in the transaction see it.
+_INSERT = insert(AuditLog.__table__)
 
 
 def record(
     session: Session,
-    person: Person | None,
+    person: Someone | None,
     action: str,
     now: dt.datetime,
     subject: str | None = None,
     **detail: Any,
 ) -> None:
-    session.add(
-        AuditLog(
-            person_id=person.id if person else None,
-            action=action,
-            subject=subject,
-            detail=detail or None,
-            created_at=now,
-        )
+    fast.execute(
+        session,
+        _INSERT,
+        {
+            "person_id": person.id if person else None,
+            "action": action,
+            "subject": subject,
+            "detail": detail or None,
+            "created_at": now,
+        },
     )
 
 
@@ -38,7 +71,7 @@ def entries(session: Session, subject: str, limit: int, without_prefix: str | No
 
 
 def record_part(
-    session: Session, person: Person | None, action: str, now: dt.datetime, part: TaskAgency, **detail: Any
+    session: Session, person: Someone | None, action: str, now: dt.datetime, part: AgencyPart, **detail: Any
 ) -> None:
     """An entry about one agency's part of a task: found with the task's entries, named by the agency."""
     record(

@@ -3,10 +3,13 @@
 import datetime as dt
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, contains_eager, joinedload
+from sqlalchemy import CursorResult, bindparam, func, select, update
+from sqlalchemy.orm import Session, contains_eager
 
+from dondoc.store import fast
 from dondoc.store.models import Agency, Conversation, Invite, Person, PlatformLink, Role
 
 # No 0/O, 1/I/L: codes are read aloud and typed by hand. 32**10 = 2**50 possibilities.
@@ -14,16 +17,64 @@ INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 INVITE_LENGTH = 10
 
 
-def identify(session: Session, platform: str, user_id: str) -> tuple[Person | None, Conversation | None]:
-    """The person behind a messenger account, with their agency and any flow they are in, in one query."""
-    row = session.execute(
-        select(Person, Conversation)
-        .join(PlatformLink)
-        .outerjoin(Conversation, Conversation.person_id == Person.id)
-        .options(joinedload(Person.agency))
-        .where(PlatformLink.platform == platform, PlatformLink.platform_user_id == user_id)
-    ).first()
-    return (None, None) if row is None else (row[0], row[1])
+@dataclass(slots=True)
+class AgencyRef:
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(slots=True)
+class Caller:
+    """Who wrote, as of the start of the message: enough to route, check roles and answer.
+
+    Read as plain columns because loading the ORM `Person` (with its agency and flow) cost ~0.5 ms for a
+    query SQLite answers in microseconds; handlers that change the person get it from `Context.person`.
+    """
+
+    id: int
+    name: str
+    role: Role
+    agency_id: int | None
+    language: str | None
+    active: bool
+    agency: AgencyRef | None
+
+
+_person, _link, _agency = Person.__table__.c, PlatformLink.__table__.c, Agency.__table__.c
+# Built once: executing the same statement object reuses SQLAlchemy's compiled form and cache key.
+# Table columns (not ORM attributes) keep it a Core statement, without the ORM's per-execution setup.
+_IDENTIFY = (
+    select(
+        _person.id,
+        _person.name,
+        _person.role,
+        _person.agency_id,
+        _person.language,
+        _person.active,
+        _agency.code,
+        _agency.name,
+        Conversation.__table__.c.person_id,
+    )
+    .select_from(
+        PlatformLink.__table__.join(Person.__table__, _person.id == _link.person_id)
+        .outerjoin(Agency.__table__, _agency.id == _person.agency_id)
+        .outerjoin(Conversation.__table__, Conversation.__table__.c.person_id == _person.id)
+    )
+    .where(_link.platform == bindparam("platform"), _link.platform_user_id == bindparam("user_id"))
+)
+
+
+def identify(session: Session, platform: str, user_id: str) -> tuple[Caller | None, Conversation | None]:
+    """The person behind a messenger account, with their agency, in one query; and the flow they are
+    in, if any (loaded as an object, since flows change it, and only when there is one)."""
+    row = fast.execute(session, _IDENTIFY, {"platform": platform, "user_id": user_id}).first()
+    if row is None:
+        return None, None
+    person_id, name, role, agency_id, language, active, code, agency_name, in_flow = row
+    agency = AgencyRef(agency_id, code, agency_name) if agency_id is not None else None
+    caller = Caller(person_id, name, role, agency_id, language, active, agency)
+    return caller, (session.get(Conversation, person_id) if in_flow is not None else None)
 
 
 def count_people(session: Session) -> int:
@@ -87,41 +138,62 @@ def find_invite(session: Session, code: str) -> Invite | None:
 
 def claim_invite(session: Session, invite: Invite, person: Person, now: dt.datetime) -> bool:
     """Mark the invite used by `person`; False when someone else used it first."""
-    result = session.execute(
-        update(Invite)
-        .where(Invite.id == invite.id, Invite.used_at.is_(None))
-        .values(used_at=now, used_by_id=person.id)
+    # An UPDATE's result is a CursorResult, which `Session.execute` is not typed to say.
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(Invite)
+            .where(Invite.id == invite.id, Invite.used_at.is_(None))
+            .values(used_at=now, used_by_id=person.id)
+        ),
     )
     return result.rowcount == 1
+
+
+_PEOPLE_OF_AGENCIES = select(Person).where(
+    Person.agency_id.in_(bindparam("agency_ids", expanding=True)),
+    Person.role.in_(bindparam("roles", expanding=True)),
+    Person.active.is_(True),
+)
+_PEOPLE_WITH_ROLE = select(Person).where(Person.role == bindparam("role"), Person.active.is_(True))
 
 
 def people_of_agencies(session: Session, agency_ids: Iterable[int], roles: Iterable[Role]) -> list[Person]:
     ids = list(agency_ids)
     if not ids:
         return []
-    return list(
-        session.scalars(
-            select(Person).where(
-                Person.agency_id.in_(ids), Person.role.in_(list(roles)), Person.active.is_(True)
-            )
-        )
-    )
+    return list(session.scalars(_PEOPLE_OF_AGENCIES, {"agency_ids": ids, "roles": list(roles)}))
 
 
 def people_with_role(session: Session, role: Role) -> list[Person]:
-    return list(session.scalars(select(Person).where(Person.role == role, Person.active.is_(True))))
+    return list(session.scalars(_PEOPLE_WITH_ROLE, {"role": role}))
+
+
+_preferred = select(_person.preferred_platform).where(_person.id == bindparam("person_id")).scalar_subquery()
+_REACHABLE_LINK = (
+    select(PlatformLink)
+    .where(PlatformLink.person_id == bindparam("person_id"), PlatformLink.active.is_(True))
+    .order_by((PlatformLink.platform == func.coalesce(_preferred, "")).desc(), PlatformLink.id.desc())
+    .limit(1)
+)
+_REACHABLE_ADDRESS = (
+    select(_link.platform, _link.chat_id)
+    .where(_link.person_id == bindparam("person_id"), _link.active.is_(True))
+    .order_by((_link.platform == func.coalesce(_preferred, "")).desc(), _link.id.desc())
+    .limit(1)
+)
 
 
 def reachable_link(session: Session, person_id: int) -> PlatformLink | None:
     """The link a message to this person goes through: on their preferred messenger if they chose one
     and it is reachable, else their newest reachable link."""
-    preferred = select(Person.preferred_platform).where(Person.id == person_id).scalar_subquery()
-    return session.scalar(
-        select(PlatformLink)
-        .where(PlatformLink.person_id == person_id, PlatformLink.active.is_(True))
-        .order_by((PlatformLink.platform == func.coalesce(preferred, "")).desc(), PlatformLink.id.desc())
-        .limit(1)
-    )
+    return session.scalar(_REACHABLE_LINK, {"person_id": person_id})
+
+
+def reachable_address(session: Session, person_id: int) -> tuple[str, str] | None:
+    """(platform, chat id) of `reachable_link`, read as two values."""
+    row = session.execute(_REACHABLE_ADDRESS, {"person_id": person_id}).first()
+    return None if row is None else (row[0], row[1])
 
 
 def link_platform(
@@ -175,3 +247,14 @@ def links_on(session: Session, platform: str, chat_id: str | None = None) -> lis
     if chat_id is not None:
         query = query.where(PlatformLink.chat_id == chat_id)
     return list(session.scalars(query))
+
+
+def move_links(session: Session, from_person_id: int, to_person_id: int) -> None:
+    """Every messenger account of one person becomes another's (a guest who then joins by link code)."""
+    session.execute(
+        update(PlatformLink).where(PlatformLink.person_id == from_person_id).values(person_id=to_person_id)
+    )
+
+
+def person_by_id(session: Session, person_id: int | None) -> Person | None:
+    return session.get(Person, person_id) if person_id is not None else None
