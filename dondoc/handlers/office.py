@@ -1,16 +1,19 @@
 """The office's commands: /moi, /giao, /tonghop, /quahan, /bidanh."""
 
-from sqlalchemy import select
+import datetime as dt
+
+from sqlalchemy.orm import Session
 
 from dondoc.handlers import access, parsing
 from dondoc.handlers.messages import Context, Refusal, Reply
 from dondoc.handlers.new_tasks import ONGOING_WORDS, tell_new_parts
 from dondoc.handlers.registry import Router
-from dondoc.handlers.render import agency_names, deadline_phrase, part_line, role_label
+from dondoc.handlers.render import agency_names, deadline_phrase, part_line
+from dondoc.handlers.roles import role_from_word, role_label, role_words_hint
 from dondoc.i18n import N_, _, format_date, format_datetime
 from dondoc.store import audit
-from dondoc.store.agencies import AgencyRow, add_agency, find_agency
-from dondoc.store.models import Agency, Invite, Role
+from dondoc.store.agencies import AgencyRow, add_agency, find_agency, names_of
+from dondoc.store.models import Agency, Invite, Person, Role
 from dondoc.store.people import create_invite
 from dondoc.store.tasks import (
     TITLE_LENGTH,
@@ -48,15 +51,12 @@ def invite_instructions(invite: Invite, bot_username: str | None, tz) -> str:
     return "\n".join(lines)
 
 
-def parse_invite_args(ctx: Context, args: str) -> tuple[Role, Agency | None]:
+def parse_invite_args(session: Session, args: str) -> tuple[Role, Agency | None]:
     """'KHCN head', 'Sở Y tế thủ trưởng', 'lanhdao', 'admin': the role is the last word or two."""
     words = args.split()
-    usage = _(
-        "Type it like this: /moi KHCN head (roles: admin/vanphong, leader/lanhdao, head/thutruong, "
-        "staff/chuyenvien)."
-    )
+    usage = _("Type it like this: /moi KHCN head (roles: {roles}).").format(roles=role_words_hint())
     for count in (2, 1):
-        if len(words) >= count and (role := parsing.role("".join(words[-count:]))) is not None:
+        if len(words) >= count and (role := role_from_word("".join(words[-count:]))) is not None:
             agency_name = " ".join(words[:-count])
             break
     else:
@@ -64,12 +64,30 @@ def parse_invite_args(ctx: Context, args: str) -> tuple[Role, Agency | None]:
     if role in (Role.HEAD, Role.STAFF):
         if not agency_name:
             raise Refusal(_("Name the agency for a head or focal officer. ") + usage)
-        return role, parsing.agency(ctx, agency_name)
+        return role, parsing.agency(session, agency_name)
     if role == Role.ADMIN:
-        return role, parsing.agency(ctx, agency_name) if agency_name else find_agency(
-            ctx.session, OFFICE_AGENCY_CODE
+        return role, parsing.agency(session, agency_name) if agency_name else find_agency(
+            session, OFFICE_AGENCY_CODE
         )
     return role, None
+
+
+def make_invite(
+    session: Session, args: str, by: Person | None, now: dt.datetime, ttl: dt.timedelta
+) -> Invite:
+    """/moi and `dondoc invite`: a single-use, expiring invite for 'AGENCY ROLE', audited."""
+    role, agency = parse_invite_args(session, args)
+    created = create_invite(session, role=role, agency=agency, created_by=by, now=now, ttl=ttl)
+    audit.record(
+        session,
+        by,
+        "invite",
+        now,
+        subject=f"invite:{created.id}",
+        role=role.value,
+        agency_id=agency.id if agency else None,
+    )
+    return created
 
 
 @router.command(
@@ -80,19 +98,7 @@ def parse_invite_args(ctx: Context, args: str) -> tuple[Role, Agency | None]:
     aliases=("invite",),
 )
 def invite(ctx: Context, args: str) -> list[Reply]:
-    role, agency = parse_invite_args(ctx, args)
-    created = create_invite(
-        ctx.session, role=role, agency=agency, created_by=ctx.person, now=ctx.now, ttl=ctx.invite_ttl
-    )
-    audit.record(
-        ctx.session,
-        ctx.person,
-        "invite",
-        ctx.now,
-        subject=f"invite:{created.id}",
-        role=role.value,
-        agency_id=agency.id if agency else None,
-    )
+    created = make_invite(ctx.session, args, ctx.person, ctx.now, ctx.invite_ttl)
     return [Reply(invite_instructions(created, ctx.bot_username, ctx.tz))]
 
 
@@ -114,10 +120,9 @@ def assign(ctx: Context, args: str) -> list[Reply]:
                 "“thường xuyên” as deadline. For example:\n{example}"
             ).format(example=example)
         )
-    leads = [parsing.agency(ctx, name) for name in parts[0].split(";") if name.strip()]
-    coops = [
-        parsing.agency(ctx, name) for name in (parts[3] if len(parts) > 3 else "").split(";") if name.strip()
-    ]
+    leads = [parsing.agency(ctx.session, name) for name in parts[0].split(";") if name.strip()]
+    coop_names = (parts[3] if len(parts) > 3 else "").split(";")
+    coops = [parsing.agency(ctx.session, name) for name in coop_names if name.strip()]
     coops = [a for a in coops if a not in leads]
     deadline_text = parts[1]
     deadline = (
@@ -170,11 +175,11 @@ def assign(ctx: Context, args: str) -> list[Reply]:
 )
 def summary(ctx: Context, args: str) -> list[Reply]:
     if args.strip():
-        return [Reply(_agency_summary(ctx, parsing.agency(ctx, args)))]
+        return [Reply(_agency_summary(ctx, parsing.agency(ctx.session, args)))]
     counts = agency_counts(ctx.session, ctx.today)
     if not counts:
         return [Reply(_("No tasks yet. Create one with /giao."))]
-    agencies = {a.id: a for a in ctx.session.scalars(select(Agency).where(Agency.id.in_(list(counts))))}
+    names = names_of(ctx.session, counts)
     lines = [
         _("Summary on {date}, counting each lead agency's part (assignment):").format(
             date=format_date(ctx.today)
@@ -187,14 +192,14 @@ def summary(ctx: Context, args: str) -> list[Reply]:
             sum(c.done for c in counts.values()),
         ),
     ]
-    ranked = sorted(counts.values(), key=lambda c: (-c.overdue, -c.open, agencies[c.agency_id].name))
+    ranked = sorted(counts.values(), key=lambda c: (-c.overdue, -c.open, names[c.agency_id]))
     for c in ranked[:LIST_LIMIT]:
         lines.append(
             _(
                 "• {agency}: {open} in progress, {overdue} overdue, {awaiting} awaiting confirmation, "
                 "{done} done"
             ).format(
-                agency=agencies[c.agency_id].name,
+                agency=names[c.agency_id],
                 open=c.open,
                 overdue=c.overdue,
                 awaiting=c.awaiting_confirmation,
@@ -249,7 +254,7 @@ def _agency_summary(ctx: Context, agency: Agency) -> str:
     aliases=("overdue",),
 )
 def overdue(ctx: Context, args: str) -> list[Reply]:
-    agency = parsing.agency(ctx, args) if args.strip() else None
+    agency = parsing.agency(ctx.session, args) if args.strip() else None
     rows, total = overdue_assignments(ctx.session, ctx.today, LIST_LIMIT, agency.id if agency else None)
     where = agency.name if agency else _("all agencies")
     if total == 0:
@@ -279,7 +284,7 @@ def add_alias(ctx: Context, args: str) -> list[Reply]:
                 "or name)."
             )
         )
-    agency = parsing.agency(ctx, target)
+    agency = parsing.agency(ctx.session, target)
     existing = find_agency(ctx.session, name)
     if existing is not None:
         raise Refusal(_("“{name}” already means {agency}.").format(name=name.strip(), agency=existing.name))

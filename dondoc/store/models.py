@@ -2,7 +2,7 @@
 
 import datetime as dt
 import enum
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -15,6 +15,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -52,6 +53,12 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+    if TYPE_CHECKING:
+        # Every model here is declared with `__tablename__`, so its `__table__` is a `Table`; SQLAlchemy
+        # types it as any `FromClause` (a class may be mapped to a join or a select), which `insert()`,
+        # `update()` and `.indexes` do not take.
+        __table__: ClassVar[Table]
 
 
 class Role(enum.StrEnum):
@@ -227,6 +234,8 @@ class TaskAgency(Base):
         Index("ix_task_agency_agency_task", "agency_id", "task_id"),
         Index("ix_task_agency_agency_state_deadline", "agency_id", "state", "deadline"),
         Index("ix_task_agency_role_state_deadline", "role", "state", "deadline"),
+        # Counting one agency's open assignments by deadline from the index alone (`AgencyTally`).
+        Index("ix_task_agency_role_state_agency_deadline", "role", "state", "agency_id", "deadline"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -264,11 +273,38 @@ class TaskAgency(Base):
         return self.deadline != self.original_deadline
 
 
+class AgencyTally(Base):
+    """Per agency, its lead assignments (task_agency rows with role lead) counted by state, kept by the
+    database itself: triggers on task_agency (migration 0006) change these numbers in the same
+    transaction as every insert, update or delete of a row — ORM or not. Never written by the ORM,
+    except that `store.tasks.agency_counts` moves `as_of` on to a new day.
+
+    `overdue` counts the open ones due before `as_of`, `due_soon` those due from `as_of` to `soon_until`;
+    when `as_of` is NULL neither is kept yet. A migration that rebuilds task_agency (SQLite batch mode)
+    drops its triggers: it must create them again (tests/test_tallies.py checks they exist).
+    """
+
+    __tablename__ = "agency_tally"
+
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), primary_key=True, autoincrement=False)
+    open_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    reported_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    done_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    not_received: Mapped[int] = mapped_column(default=0, server_default="0")
+    overdue: Mapped[int] = mapped_column(default=0, server_default="0")
+    due_soon: Mapped[int] = mapped_column(default=0, server_default="0")
+    as_of: Mapped[dt.date | None] = mapped_column(Date)
+    soon_until: Mapped[dt.date | None] = mapped_column(Date)
+
+
 class Report(Base):
     """A progress or completion report. Never edited: a correction is a new report."""
 
     __tablename__ = "report"
-    __table_args__ = (Index("ix_report_task_created", "task_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_report_task_created", "task_id", "created_at"),
+        Index("ix_report_created_at", "created_at"),  # reports of the day, for the digest
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id"))
@@ -298,19 +334,25 @@ class StoredFile(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
+PENDING_EXTENSION_INDEX = "uq_extension_request_pending"
+PENDING_EXTENSION = "status = 'pending'"
+
+
 class ExtensionRequest(Base):
     """A lead agency's request for a new deadline, and the office's decision. At most one pending per
     assignment (a partial unique index)."""
 
     __tablename__ = "extension_request"
+    # The same `where` for PostgreSQL is added by `use_postgresql_options` (make_engine calls it): naming a
+    # postgresql_ option here would import the PostgreSQL dialect package, all its drivers' modules, at
+    # every start, on SQLite too.
     __table_args__ = (
         Index(
-            "uq_extension_request_pending",
+            PENDING_EXTENSION_INDEX,
             "task_id",
             "agency_id",
             unique=True,
-            sqlite_where=sql_text("status = 'pending'"),
-            postgresql_where=sql_text("status = 'pending'"),
+            sqlite_where=sql_text(PENDING_EXTENSION),
         ),
     )
 
@@ -332,8 +374,17 @@ class ExtensionRequest(Base):
     agency: Mapped[Agency] = relationship()
 
 
+def use_postgresql_options() -> None:
+    """Give the models their PostgreSQL-only options (the partial index's `where`), exactly as if they
+    were declared on them; for an engine on PostgreSQL, before its first use. Calling it again is harmless."""
+    for index in ExtensionRequest.__table__.indexes:
+        if index.name == PENDING_EXTENSION_INDEX:
+            index.dialect_options["postgresql"]["where"] = sql_text(PENDING_EXTENSION)
+
+
 class NudgeLog(Base):
-    """One row per nudge step of a task's agency: sent, or skipped because the agency had just reported.
+    """One row per nudge step of a task's agency: queued (then sent once a message of it is delivered, see
+    `Outbox.nudge_id`), or skipped because the agency had just reported.
 
     The unique key (task, agency, step, deadline) makes a second sweep or a second process harmless. For
     periodic requests of undated tasks, `deadline` holds the first day of the period.
@@ -347,7 +398,7 @@ class NudgeLog(Base):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
     step: Mapped[str] = mapped_column(String(40))
     deadline: Mapped[dt.date | None] = mapped_column(Date)
-    outcome: Mapped[str] = mapped_column(String(20), default="sent", server_default="sent")
+    outcome: Mapped[str] = mapped_column(String(20), default="queued", server_default="sent")
     due_on: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
@@ -444,6 +495,7 @@ __all__ = [
     "Agency",
     "AgencyAlias",
     "AgencyRole",
+    "AgencyTally",
     "AssignmentState",
     "AuditLog",
     "Base",

@@ -5,27 +5,47 @@ agency only cooperates on are listed apart.
 """
 
 import datetime as dt
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Select,
+    Update,
+    bindparam,
+    case,
+    func,
+    insert,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
+from dondoc.store import fast
 from dondoc.store.models import (
     Agency,
     AgencyRole,
+    AgencyTally,
     AssignmentState,
     Notice,
     Person,
     Report,
     ReportKind,
+    Role,
     Task,
     TaskAgency,
     TaskStatus,
 )
+from dondoc.store.people import AgencyRef
 
 TITLE_LENGTH = 120
 UNFINISHED = (AssignmentState.OPEN, AssignmentState.REPORTED)
+SOON_DAYS = 7  # "due soon" in the summary and the digests: within a week
 
 
 @dataclass(frozen=True)
@@ -142,31 +162,389 @@ def awaiting_confirmation(session: Session, limit: int) -> tuple[list[Part], int
     return _page(session, lead_is(AssignmentState.REPORTED), limit, 0)
 
 
-def agency_counts(
-    session: Session, today: dt.date, agency_ids: Sequence[int] | None = None, soon_days: int = 7
-) -> dict[int, AgencyCounts]:
-    """Per lead agency: open, overdue, due within `soon_days`, awaiting confirmation, done, not received."""
-    is_open = TaskAgency.state == AssignmentState.OPEN
-    query = (
-        select(
-            TaskAgency.agency_id,
-            func.count().filter(is_open),
-            func.count().filter(is_open, TaskAgency.deadline < today),
-            func.count().filter(
-                is_open,
-                TaskAgency.deadline >= today,
-                TaskAgency.deadline <= today + dt.timedelta(days=soon_days),
-            ),
-            func.count().filter(TaskAgency.state == AssignmentState.REPORTED),
-            func.count().filter(TaskAgency.state == AssignmentState.DONE),
-            func.count().filter(is_open, TaskAgency.received_at.is_(None)),
+# One agency's list as plain values ----------------------------------------------------------
+# /nhiemvu reads a page of the agency's assignments at every message. As ORM objects (four entities
+# a row, the statement built each time) the page cost several times the query; these rows carry what
+# a list line shows, read by statements built once. They are read, never changed (not frozen only
+# because a frozen dataclass takes five times as long to build, and a page builds dozens).
+
+
+@dataclass(slots=True)
+class TaskLine:
+    id: int
+    title: str
+
+
+@dataclass(slots=True)
+class ReportLine:
+    id: int
+    kind: ReportKind
+    percent: int
+    created_at: dt.datetime
+
+
+@dataclass(slots=True)
+class PartLine:
+    """An agency's part as lists show it, named as on `TaskAgency`: the same renderers read both."""
+
+    id: int
+    task_id: int
+    agency_id: int
+    role: AgencyRole
+    state: AssignmentState
+    deadline: dt.date | None
+    original_deadline: dt.date | None
+    state_note: str | None
+    completed_on: dt.date | None
+    received_at: dt.datetime | None
+    agency: AgencyRef
+
+    @property
+    def extended(self) -> bool:
+        return self.deadline != self.original_deadline
+
+
+@dataclass(slots=True)
+class Listed:
+    """A list row as plain values, shaped as `Part` is: the task, the part, its progress."""
+
+    task: TaskLine
+    part: PartLine
+    report: ReportLine | None
+
+
+_ta, _task, _report, _agency = (m.__table__.c for m in (TaskAgency, Task, Report, Agency))
+_LISTED_COLUMNS = (
+    _task.id,
+    _task.title,
+    _ta.id,
+    _ta.task_id,
+    _ta.agency_id,
+    _ta.role,
+    _ta.state,
+    _ta.deadline,
+    _ta.original_deadline,
+    _ta.state_note,
+    _ta.completed_on,
+    _ta.received_at,
+    _agency.code,
+    _agency.name,
+    _report.id,
+    _report.kind,
+    _report.percent,
+    _report.created_at,
+)
+
+
+class _AgencyList:
+    """The statements for one agency's parts of one kind (its lead assignments still unfinished, or its
+    open contributions to open tasks), most urgent first.
+
+    The page is cut before anything is joined or sorted: for each state, the parts with a deadline are
+    read in (deadline, task) order from the index `ix_task_agency_agency_role_state_deadline` and cut at
+    offset + limit; those merged, the page is taken, and only its rows are joined to their task, agency
+    and latest report. The undated (ongoing) parts come after all dated ones, read the same way, only
+    when a page reaches them. The total is a count from the same index.
+    """
+
+    def __init__(self, role: AgencyRole, states: Sequence[AssignmentState], task_open: bool) -> None:
+        self.role, self.states, self.task_open = role, tuple(states), task_open
+        self.count = self._count()
+        self.dated_count = self._count(_ta.deadline.is_not(None))
+        self.dated = self._page(dated=True)
+        self.undated = self._page(dated=False)
+
+    def _from(self) -> FromClause:
+        parts = TaskAgency.__table__
+        return parts.join(Task.__table__, _task.id == _ta.task_id) if self.task_open else parts
+
+    def _where(self, state: ColumnElement[bool]) -> list[ColumnElement[bool]]:
+        where = [_ta.agency_id == bindparam("agency_id"), _ta.role == self.role, state]
+        if self.task_open:
+            where.append(_task.status == TaskStatus.OPEN)
+        return where
+
+    def _count(self, *more: ColumnElement[bool]) -> Select:
+        # Equalities, not IN (…): an IN list is expanded again at every execution.
+        states = or_(*(_ta.state == state for state in self.states))
+        return select(func.count()).select_from(self._from()).where(*self._where(states), *more)
+
+    def _page(self, dated: bool) -> Select:
+        has_deadline = _ta.deadline.is_not(None) if dated else _ta.deadline.is_(None)
+        arms = [
+            select(
+                select(_ta.id, _ta.deadline, _ta.task_id)
+                .select_from(self._from())
+                .where(*self._where(_ta.state == state), has_deadline)
+                .order_by(_ta.deadline, _ta.task_id)
+                .limit(bindparam("reach"))
+                .subquery()
+            )
+            for state in self.states
+        ]
+        merged = arms[0] if len(arms) == 1 else union_all(*arms)
+        columns = merged.selected_columns
+        page = (
+            merged.order_by(columns.deadline, columns.task_id)
+            .limit(bindparam("limit"))
+            .offset(bindparam("offset"))
+            .subquery("page")
         )
-        .where(TaskAgency.role == AgencyRole.LEAD, TaskAgency.state != AssignmentState.CANCELLED)
-        .group_by(TaskAgency.agency_id)
+        return (
+            select(*_LISTED_COLUMNS)
+            .select_from(
+                page.join(TaskAgency.__table__, _ta.id == page.c.id)
+                .join(Task.__table__, _task.id == _ta.task_id)
+                .join(Agency.__table__, _agency.id == _ta.agency_id)
+                .outerjoin(Report.__table__, _report.id == _ta.last_report_id)
+            )
+            .order_by(page.c.deadline, page.c.task_id)
+        )
+
+    def read(self, session: Session, agency_id: int, limit: int, offset: int) -> tuple[list[Listed], int]:
+        total = fast.execute(session, self.count, {"agency_id": agency_id}).scalar_one()
+        return self.page(session, agency_id, limit, offset, total), total
+
+    def page(
+        self,
+        session: Session,
+        agency_id: int,
+        limit: int,
+        offset: int,
+        total: int,
+        dated: Sequence[Sequence[Any]] | None = None,
+    ) -> list[Listed]:
+        """The page of `total` rows at `offset`; `dated` when its dated rows were read already."""
+        if limit <= 0 or offset >= total:
+            return []
+        rows = list(
+            fast.execute(
+                session,
+                self.dated,
+                {"agency_id": agency_id, "limit": limit, "offset": offset, "reach": offset + limit},
+            )
+            if dated is None
+            else dated
+        )
+        if len(rows) < limit and offset + len(rows) < total:  # the page reaches the undated parts
+            dated_total = (
+                offset + len(rows)
+                if rows or offset == 0
+                else fast.execute(session, self.dated_count, {"agency_id": agency_id}).scalar_one()
+            )
+            skip, want = max(0, offset - dated_total), limit - len(rows)
+            rows += fast.execute(
+                session,
+                self.undated,
+                {"agency_id": agency_id, "limit": want, "offset": skip, "reach": skip + want},
+            )
+        return _listed(rows)
+
+
+def _listed(rows: Iterable[Sequence[Any]]) -> list[Listed]:
+    agencies: dict[int, AgencyRef] = {}
+    listed = []
+    for (
+        task_id,
+        title,
+        part_id,
+        _task_id,
+        agency_id,
+        role,
+        state,
+        deadline,
+        original_deadline,
+        state_note,
+        completed_on,
+        received_at,
+        code,
+        name,
+        report_id,
+        kind,
+        percent,
+        reported_at,
+    ) in rows:
+        agency = agencies.get(agency_id) or agencies.setdefault(agency_id, AgencyRef(agency_id, code, name))
+        part = PartLine(
+            part_id,
+            task_id,
+            agency_id,
+            role,
+            state,
+            deadline,
+            original_deadline,
+            state_note,
+            completed_on,
+            received_at,
+            agency,
+        )
+        report = None if report_id is None else ReportLine(report_id, kind, percent, reported_at)
+        listed.append(Listed(TaskLine(task_id, title), part, report))
+    return listed
+
+
+_UNFINISHED_LIST = _AgencyList(AgencyRole.LEAD, UNFINISHED, task_open=False)
+_COOPERATING_LIST = _AgencyList(AgencyRole.COOP, (AssignmentState.OPEN,), task_open=True)
+
+
+def agency_unfinished(
+    session: Session, agency_id: int, limit: int, offset: int = 0
+) -> tuple[list[Listed], int]:
+    """`unfinished_assignments` of one agency, as plain rows: the same rows, in the same order."""
+    return _UNFINISHED_LIST.read(session, agency_id, limit, offset)
+
+
+def agency_cooperating(session: Session, agency_id: int, limit: int) -> tuple[list[Listed], int]:
+    """`cooperating_parts`, as plain rows: the same rows, in the same order."""
+    return _COOPERATING_LIST.read(session, agency_id, limit, 0)
+
+
+@dataclass(slots=True)
+class AgencyLists:
+    """An agency's page of unfinished lead assignments and its first open contributions, with totals."""
+
+    leads: list[Listed]
+    lead_total: int
+    coops: list[Listed]
+    coop_total: int
+
+
+_TOTALS = (
+    _UNFINISHED_LIST.count.scalar_subquery().label("lead_total"),
+    _COOPERATING_LIST.count.scalar_subquery().label("coop_total"),
+)
+# The dated page carries both totals: one statement for the page in the common case. Neither count
+# depends on the row, so the database computes each once for the statement.
+_COUNTED_PAGE = _UNFINISHED_LIST.dated.add_columns(*_TOTALS)
+_COUNTS = select(*_TOTALS)
+
+
+def agency_lists(session: Session, agency_id: int, limit: int, offset: int, coop_limit: int) -> AgencyLists:
+    """`agency_unfinished` and `agency_cooperating` together, in as few statements as the page allows."""
+    counted = fast.execute(
+        session,
+        _COUNTED_PAGE,
+        {"agency_id": agency_id, "limit": limit, "offset": offset, "reach": offset + limit},
+    ).all()
+    if counted:
+        lead_total, coop_total = counted[0][-2:]
+    else:
+        lead_total, coop_total = fast.execute(session, _COUNTS, {"agency_id": agency_id}).one()
+    dated = [row[:-2] for row in counted]
+    leads = _UNFINISHED_LIST.page(session, agency_id, limit, offset, lead_total, dated)
+    coops = _COOPERATING_LIST.page(session, agency_id, coop_limit, 0, coop_total)
+    return AgencyLists(leads, lead_total, coops, coop_total)
+
+
+def agency_counts(
+    session: Session, today: dt.date, agency_ids: Sequence[int] | None = None, soon_days: int = SOON_DAYS
+) -> dict[int, AgencyCounts]:
+    """Per lead agency: open, overdue, due within `soon_days`, awaiting confirmation, done, not received.
+
+    Read from the tallies the database keeps as assignments change (`AgencyTally`, one row per agency),
+    so the cost follows the agencies, not the tasks. Their overdue and due-soon counts are for the day
+    they were last moved to: the first count of a new day moves them on, counting only the open
+    assignments due in the days between (from an index); a count for another day or another window is
+    corrected the same way, without writing.
+    """
+    ids = None if agency_ids is None else list(agency_ids)
+    _move_tallies_to(session, today, ids)
+    tally = AgencyTally
+    query = select(
+        tally.agency_id,
+        tally.open_count,
+        tally.overdue,
+        tally.due_soon,
+        tally.reported_count,
+        tally.done_count,
+        tally.not_received,
+        tally.as_of,
+        tally.soon_until,
+    ).where(tally.open_count + tally.reported_count + tally.done_count > 0)
+    if ids is not None:
+        query = query.where(tally.agency_id.in_(ids))
+    rows = session.execute(query).all()
+    until = today + dt.timedelta(days=soon_days)
+    stale = [(row[0], row[7]) for row in rows if row[7] != today]
+    moved = _overdue_moves(session, today, stale) if stale else {}
+    recount = {row[0] for row in rows if row[7] != today or row[8] != until}
+    soon = _open_due(session, sorted(recount), today, until + dt.timedelta(days=1)) if recount else {}
+    counts: dict[int, AgencyCounts] = {}
+    for agency_id, open_, overdue, due_soon, reported, done, not_received, _as_of, _until in rows:
+        if agency_id in recount:
+            overdue += moved.get(agency_id, 0)
+            due_soon = soon.get(agency_id, 0)
+        counts[agency_id] = AgencyCounts(agency_id, open_, overdue, due_soon, reported, done, not_received)
+    return counts
+
+
+def _move_tallies_to(session: Session, today: dt.date, agency_ids: list[int] | None) -> None:
+    """Move the tallies kept for an earlier day (or for none yet) on to `today`. Each row is locked
+    first (on PostgreSQL; on SQLite the transaction holds the database): a row another transaction is
+    changing is skipped, and `agency_counts` corrects it without writing."""
+    tally = AgencyTally
+    query = select(tally.agency_id, tally.as_of, tally.overdue).where(
+        or_(tally.as_of.is_(None), tally.as_of < today)
     )
     if agency_ids is not None:
-        query = query.where(TaskAgency.agency_id.in_(list(agency_ids)))
-    return {row[0]: AgencyCounts(*row) for row in session.execute(query).all()}
+        query = query.where(tally.agency_id.in_(agency_ids))
+    rows = session.execute(query.with_for_update(skip_locked=True)).all()
+    if not rows:
+        return
+    until = today + dt.timedelta(days=SOON_DAYS)
+    moved = _overdue_moves(session, today, [(agency_id, as_of) for agency_id, as_of, _n in rows])
+    soon = _open_due(
+        session, [agency_id for agency_id, _as_of, _n in rows], today, until + dt.timedelta(days=1)
+    )
+    session.execute(
+        update(tally),
+        [
+            {
+                "agency_id": agency_id,
+                "overdue": overdue + moved.get(agency_id, 0),
+                "due_soon": soon.get(agency_id, 0),
+                "as_of": today,
+                "soon_until": until,
+            }
+            for agency_id, _as_of, overdue in rows
+        ],
+    )
+
+
+def _overdue_moves(
+    session: Session, today: dt.date, tallies: Sequence[tuple[int, dt.date | None]]
+) -> dict[int, int]:
+    """How each tally's overdue count, kept for its day (agency, day), changes from that day to `today`:
+    the open assignments due from that day up to today have become overdue; those due from today up to
+    a later day are not yet."""
+    by_day: dict[dt.date | None, list[int]] = defaultdict(list)
+    for agency_id, day in tallies:
+        if day != today:
+            by_day[day].append(agency_id)
+    moves: Counter[int] = Counter()
+    for day, ids in by_day.items():
+        if day is None or day < today:
+            moves.update(_open_due(session, ids, day, today))
+        else:
+            moves.subtract(_open_due(session, ids, today, day))
+    return dict(moves)
+
+
+def _open_due(session: Session, agency_ids: list[int], start: dt.date | None, end: dt.date) -> dict[int, int]:
+    """Per agency, its open lead assignments due from `start` (or any day) up to, not including, `end`."""
+    query = (
+        select(TaskAgency.agency_id, func.count())
+        .where(
+            TaskAgency.role == AgencyRole.LEAD,
+            TaskAgency.state == AssignmentState.OPEN,
+            TaskAgency.agency_id.in_(agency_ids),
+            TaskAgency.deadline < end,
+        )
+        .group_by(TaskAgency.agency_id)
+    )
+    if start is not None:
+        query = query.where(TaskAgency.deadline >= start)
+    return {agency_id: n for agency_id, n in session.execute(query).all()}
 
 
 def parts_of_task(session: Session, task_id: int) -> list[TaskAgency]:
@@ -297,6 +675,151 @@ def mark_received(part: TaskAgency, person: Person, now: dt.datetime) -> bool:
     return True
 
 
+# Reporting as plain values -------------------------------------------------------------------
+# A report (/baocao, /hoanthanh) reads one task and the reporter's part, then writes the report and
+# the part's progress. As ORM objects that was two entity loads, a lazy load of the last report and a
+# unit-of-work flush; these are statements built once, executed with the values.
+
+
+@dataclass(slots=True)
+class TaskHead:
+    id: int
+    title: str
+    status: TaskStatus
+
+
+@dataclass(slots=True)
+class PartHead:
+    """One agency's part, as reporting checks it, named as on `TaskAgency`."""
+
+    id: int
+    task_id: int
+    agency_id: int
+    role: AgencyRole
+    state: AssignmentState
+    deadline: dt.date | None
+    original_deadline: dt.date | None
+    received_at: dt.datetime | None
+    last_report: ReportLine | None
+    agency: AgencyRef
+    other_heads: int  # active heads of the agency other than the person asking: whom a report tells
+
+
+_person = Person.__table__.c
+_OTHER_HEADS = (
+    select(func.count())
+    .where(
+        _person.agency_id == bindparam("agency_id"),
+        _person.role == Role.HEAD,
+        _person.active.is_(True),
+        _person.id != bindparam("person_id"),
+    )
+    .scalar_subquery()
+)
+_TASK_AND_PART = (
+    select(
+        _task.id,
+        _task.title,
+        _task.status,
+        _ta.id,
+        _ta.role,
+        _ta.state,
+        _ta.deadline,
+        _ta.original_deadline,
+        _ta.received_at,
+        _agency.code,
+        _agency.name,
+        _report.id,
+        _report.kind,
+        _report.percent,
+        _report.created_at,
+        _OTHER_HEADS,
+    )
+    .select_from(
+        Task.__table__.outerjoin(
+            TaskAgency.__table__, (_ta.task_id == _task.id) & (_ta.agency_id == bindparam("agency_id"))
+        )
+        .outerjoin(Agency.__table__, _agency.id == _ta.agency_id)
+        .outerjoin(Report.__table__, _report.id == _ta.last_report_id)
+    )
+    .where(_task.id == bindparam("task_id"))
+)
+
+
+def task_and_part(
+    session: Session, task_id: int, agency_id: int | None, person_id: int | None
+) -> tuple[TaskHead, PartHead | None] | None:
+    """Task N and the agency's part in it (None when it has none); None when there is no task N.
+    `person_id` is who asks (their agency's other heads are counted)."""
+    row = fast.execute(
+        session, _TASK_AND_PART, {"task_id": task_id, "agency_id": agency_id, "person_id": person_id}
+    ).first()
+    if row is None:
+        return None
+    number, title, status, part_id, role, state, deadline, original, received_at, code, name, *last = row
+    *last, heads = last
+    task = TaskHead(number, title, status)
+    if part_id is None:
+        return task, None
+    assert agency_id is not None
+    report = ReportLine(*last) if last[0] is not None else None
+    agency = AgencyRef(agency_id, code, name)
+    return task, PartHead(
+        part_id, number, agency_id, role, state, deadline, original, received_at, report, agency, heads
+    )
+
+
+_INSERT_REPORT = insert(Report.__table__).returning(Report.__table__.c.id)
+
+
+def _part_update(received: bool, completion: bool) -> Update:
+    values: dict[str, Any] = {"last_report_id": bindparam("report_id")}
+    if received:
+        values |= {"received_at": bindparam("now"), "received_by_id": bindparam("person_id")}
+    if completion:  # as `assignments.report_completion` does
+        values |= {"state": AssignmentState.REPORTED, "completion_report_id": bindparam("report_id")}
+    return update(TaskAgency.__table__).where(_ta.id == bindparam("part_id")).values(values)
+
+
+_PART_UPDATES = {(r, c): _part_update(r, c) for r in (False, True) for c in (False, True)}
+
+
+def record_report(
+    session: Session,
+    *,
+    part: PartHead,
+    person_id: int,
+    kind: ReportKind,
+    percent: int,
+    text: str,
+    evidence: str | None,
+    now: dt.datetime,
+) -> int:
+    """What `add_report` (and, for a lead's completion, `report_completion`) do, as two statements: the
+    report, and the part's progress with its first "received" and, for a completion, its new state.
+    Returns the report's id."""
+    report_id = fast.execute(
+        session,
+        _INSERT_REPORT,
+        {
+            "task_id": part.task_id,
+            "agency_id": part.agency_id,
+            "person_id": person_id,
+            "kind": kind,
+            "percent": percent,
+            "text": text,
+            "evidence": evidence,
+            "created_at": now,
+        },
+    ).scalar()
+    fast.execute(
+        session,
+        _PART_UPDATES[part.received_at is None, kind == ReportKind.COMPLETION],
+        {"report_id": report_id, "now": now, "person_id": person_id, "part_id": part.id},
+    )
+    return report_id
+
+
 def refresh_task_status(session: Session, task: Task, now: dt.datetime) -> None:
     """A task is done when every lead assignment still standing is done, cancelled when all are cancelled."""
     session.flush()
@@ -336,6 +859,7 @@ def open_assignments_due(session: Session, deadlines: Iterable[dt.date]) -> list
                 *lead_is(AssignmentState.OPEN), TaskAgency.deadline.in_(list(deadlines))
             )
         ).all()
+        if d is not None  # always so (`in_` matches no NULL); the column itself may be NULL
     ]
 
 
@@ -366,6 +890,7 @@ def unreceived_created_between(
                 TaskAgency.created_at < end,
             )
         ).all()
+        if c is not None  # always so (compared above); the column itself may be NULL
     ]
 
 
