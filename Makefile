@@ -11,19 +11,26 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m compileall -q dondoc
 	touch $(STAMP)
 
+# Byte-compiled once here (a no-op when current), so each start does not recompile the package, even
+# where PYTHONDONTWRITEBYTECODE is set.
 run: $(STAMP)
+	$(BIN)/python -m compileall -q dondoc
 	$(BIN)/dondoc run
 
 test: $(STAMP)
 	$(BIN)/ruff check dondoc tests bench
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_handlers.py
 	$(BIN)/python bench/bench_sweep.py
 	$(BIN)/python bench/bench_telegram.py
+	$(BIN)/python bench/bench_summary.py
+	$(BIN)/python bench/bench_startup.py
 
 catalogs: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -o dondoc/locales/messages.pot --no-location --sort-output .

@@ -212,7 +212,7 @@ def _signed_agencies(ctx: Context, value: str) -> list[tuple[str, Agency]]:
         raise Refusal(
             _("Put + before each agency to add and - before each to take off, for example: +STC -Sở Y tế")
         )
-    return [(pieces[i], parsing.agency(ctx, pieces[i + 1])) for i in range(1, len(pieces) - 1, 2)]
+    return [(pieces[i], parsing.agency(ctx.session, pieces[i + 1])) for i in range(1, len(pieces) - 1, 2)]
 
 
 def _edit_agencies(ctx: Context, task: Task, role: AgencyRole, value: str) -> list[Reply]:
@@ -223,14 +223,15 @@ def _edit_agencies(ctx: Context, task: Task, role: AgencyRole, value: str) -> li
     lines: list[str] = []
     for sign, agency in changes:
         part = parts.get(agency.id)
-        standing = part is not None and part.state != AssignmentState.CANCELLED
+        # The agency's part; None when it has none, or only a cancelled one.
+        standing = part if part is not None and part.state != AssignmentState.CANCELLED else None
         if sign == "+":
-            if standing and part.role == role:
+            if standing is not None and standing.role == role:
                 lines.append(
                     _("{agency} is already on task #{number}.").format(agency=agency.name, number=task.id)
                 )
                 continue
-            if standing and part.role == AgencyRole.LEAD:
+            if standing is not None and standing.role == AgencyRole.LEAD:
                 raise Refusal(
                     _(
                         "{agency} leads task #{number}; take it off the leads first: /sua {number} chutri "
@@ -247,7 +248,7 @@ def _edit_agencies(ctx: Context, task: Task, role: AgencyRole, value: str) -> li
                 reopen(ctx.session, task, part, ctx.now)
             added.append(part)
         else:
-            if not standing or part.role != role:
+            if standing is None or standing.role != role:
                 raise Refusal(
                     _("{agency} is not a {part} agency of task #{number}.").format(
                         agency=agency.name,
@@ -255,14 +256,14 @@ def _edit_agencies(ctx: Context, task: Task, role: AgencyRole, value: str) -> li
                         number=task.id,
                     )
                 )
-            if part.state == AssignmentState.DONE:
+            if standing.state == AssignmentState.DONE:
                 raise Refusal(
                     _(
                         "{agency} has already done its part of task #{number}; it stays credited and cannot "
                         "be taken off."
                     ).format(agency=agency.name, number=task.id)
                 )
-            removed.append(part)
+            removed.append(standing)
     if role == AgencyRole.LEAD:
         remaining = [
             p

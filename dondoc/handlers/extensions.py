@@ -48,6 +48,7 @@ def ask_extension(ctx: Context, args: str) -> list[Reply]:
     except Refusal as refusal:
         raise Refusal(f"{refusal.message}\n{usage}") from None
     assert part.deadline is not None and ctx.person is not None and ctx.person.agency is not None
+    current = part.deadline  # a request leaves it as it is
     if new_deadline <= part.deadline:
         raise Refusal(
             _(
@@ -97,8 +98,8 @@ def ask_extension(ctx: Context, args: str) -> list[Reply]:
             agency=agency.name,
             number=task.id,
             title=shorten(task.title, 120),
-            current=format_date(part.deadline),
-            original=format_date(part.original_deadline or part.deadline),
+            current=format_date(current),
+            original=format_date(part.original_deadline or current),
             requested=format_date(request.requested_deadline),
             reason=shorten(reason, 500),
         )

@@ -1,18 +1,22 @@
 """/nhap: the office sends a notice (pasted text or a file), checks the tasks found, then imports them."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dondoc.handlers import access
 from dondoc.handlers import conversation as flows
 from dondoc.handlers.messages import Choice, Context, Refusal, Reply
 from dondoc.handlers.registry import Router
 from dondoc.i18n import N_, _, format_date
-from dondoc.notices.deadlines import ONGOING
-from dondoc.notices.importer import find_imported, import_and_tell
-from dondoc.notices.mentions import Directory, Mention
-from dondoc.notices.parse import FoundTask, ParsedNotice, parse_notice
+from dondoc.notices import ONGOING
 from dondoc.notices.reader import NoticeReadError, ReadProblem, read_notice
 from dondoc.text import nfc, shorten
+
+if TYPE_CHECKING:
+    from dondoc.notices.mentions import Mention
+    from dondoc.notices.parse import FoundTask, ParsedNotice
+
+# The notice parser and importer (dozens of patterns compiled at import, the task store) are imported in
+# the functions that read a notice: every start registers /nhap, few messages use it.
 
 router = Router()
 MAX_NOTICE_CHARS = 200_000
@@ -46,14 +50,14 @@ def read_problem_message(problem: ReadProblem) -> str:
     return _(READ_PROBLEMS[problem])
 
 
-def _names(mentions: list[Mention]) -> list[str]:
+def _names(mentions: "list[Mention]") -> list[str]:
     return [
         _("every agency in the directory") if m.collective else (m.agency.name if m.agency else m.as_written)
         for m in mentions
     ]
 
 
-def describe_found_task(task: FoundTask) -> str:
+def describe_found_task(task: "FoundTask") -> str:
     """One found task for the preview: ref, lead, cooperating agencies, deadline, the start of its text."""
     if task.deadline.date:
         deadline = format_date(task.deadline.date)
@@ -72,7 +76,7 @@ def describe_found_task(task: FoundTask) -> str:
     return "\n".join(lines)
 
 
-def describe_notice(parsed: ParsedNotice) -> str:
+def describe_notice(parsed: "ParsedNotice") -> str:
     source = parsed.number or shorten(parsed.title, 80)
     lines = [_("Notice {notice}: {count} task(s) found.").format(notice=source, count=len(parsed.tasks))]
     lines += [describe_found_task(t) for t in parsed.tasks]
@@ -118,6 +122,10 @@ def import_command(ctx: Context, args: str) -> list[Reply]:
 
 
 def _preview(ctx: Context, text: str) -> Reply:
+    from dondoc.notices.importer import find_imported
+    from dondoc.notices.mentions import Directory
+    from dondoc.notices.parse import parse_notice
+
     if len(text) > MAX_NOTICE_CHARS:
         raise Refusal(_(READ_PROBLEMS[ReadProblem.TOO_LARGE]))
     existing = find_imported(ctx.session, text)
@@ -171,6 +179,10 @@ def import_flow(ctx: Context, state: dict[str, Any], text: str, choice: str | No
     if choice != "import":
         raise Refusal(_("Please answer 1 (import) or 2 (cancel)."))
     flows.end(ctx)
+    from dondoc.notices.importer import import_and_tell
+    from dondoc.notices.mentions import Directory
+    from dondoc.notices.parse import parse_notice
+
     source = state["text"]
     parsed = parse_notice(source, Directory.load(ctx.session), ctx.today)
     result, outcome = import_and_tell(ctx.session, parsed, source, ctx.person, ctx.now, ctx.today)

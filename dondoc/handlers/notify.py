@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from dondoc.handlers import conversation as flows
 from dondoc.handlers.messages import Choice
 from dondoc.i18n import use_language
+from dondoc.store.audit import Someone
 from dondoc.store.models import Person, Role
 from dondoc.store.outbox import enqueue
 from dondoc.store.people import people_of_agencies, people_with_role
@@ -23,7 +24,7 @@ def tell(
     kind: str,
     text: Compose,
     choices: Offer | None = None,
-    skip: Person | None = None,
+    skip: Someone | None = None,
     nudge_id: int | None = None,
 ) -> int:
     """Queue `text(person)` (and `choices(person)`), composed in each person's language, once per person

@@ -2,31 +2,99 @@
 language."""
 
 import datetime as dt
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from dondoc.i18n import N_, _, format_date, format_datetime, format_percent_value, ngettext
 from dondoc.store.assignments import on_time
-from dondoc.store.models import Agency, AgencyRole, AssignmentState, Report, ReportKind, Role, TaskAgency
-from dondoc.store.tasks import Part
+from dondoc.store.models import Agency, AgencyRole, AssignmentState, Report, ReportKind
 from dondoc.text import shorten
 
-ROLE_LABELS: dict[Role, str] = {
-    Role.ADMIN: N_("office (Văn phòng UBND tỉnh)"),
-    Role.LEADER: N_("provincial leader"),
-    Role.HEAD: N_("agency head"),
-    Role.STAFF: N_("focal officer"),
-    Role.GUEST: N_("guest"),
-}
+# What the renderers read. Each is met by the ORM rows (`TaskAgency`, `Report`, `Part`) and by the plain
+# rows that lists and reporting read instead (`PartLine`, `PartHead`, `ReportLine`, `Listed`).
+
+
+class DatedPart(Protocol):
+    """An agency's part, for its deadline."""
+
+    @property
+    def state(self) -> AssignmentState: ...
+
+    @property
+    def deadline(self) -> dt.date | None: ...
+
+    @property
+    def original_deadline(self) -> dt.date | None: ...
+
+
+class StatedPart(DatedPart, Protocol):
+    """An agency's part, for its state."""
+
+    @property
+    def completed_on(self) -> dt.date | None: ...
+
+    @property
+    def state_note(self) -> str | None: ...
+
+    @property
+    def extended(self) -> bool: ...
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+class ListedPart(StatedPart, Protocol):
+    """An agency's part, for a list line."""
+
+    @property
+    def role(self) -> AgencyRole: ...
+
+    @property
+    def agency(self) -> _Named: ...
+
+
+class Progress(Protocol):
+    """A report, for the progress it shows."""
+
+    @property
+    def kind(self) -> ReportKind: ...
+
+    @property
+    def percent(self) -> int: ...
+
+    @property
+    def created_at(self) -> dt.datetime: ...
+
+
+class _Titled(Protocol):
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def title(self) -> str: ...
+
+
+class ListRow(Protocol):
+    """A list row: the task, the agency's part in it, its progress."""
+
+    @property
+    def task(self) -> _Titled: ...
+
+    @property
+    def part(self) -> ListedPart: ...
+
+    @property
+    def report(self) -> Progress | None: ...
+
+
 STATE_LABELS: dict[AssignmentState, str] = {
     AssignmentState.OPEN: N_("in progress"),
     AssignmentState.REPORTED: N_("completion reported, awaiting the office's confirmation"),
     AssignmentState.DONE: N_("done"),
     AssignmentState.CANCELLED: N_("cancelled"),
 }
-
-
-def role_label(role: Role) -> str:
-    return _(ROLE_LABELS[role])
 
 
 def days_phrase(deadline: dt.date, today: dt.date) -> str:
@@ -52,14 +120,14 @@ def deadline_phrase(
     return text
 
 
-def part_deadline(part: TaskAgency, today: dt.date) -> str:
+def part_deadline(part: DatedPart, today: dt.date) -> str:
     """The assignment's deadline; days left or late are counted only while it is open."""
     return deadline_phrase(
         part.deadline, today, part.original_deadline, counting=part.state == AssignmentState.OPEN
     )
 
 
-def progress_phrase(report: Report | None, tz: ZoneInfo) -> str:
+def progress_phrase(report: Progress | None, tz: ZoneInfo) -> str:
     if report is None:
         return _("not reported yet")
     when = format_date(report.created_at.astimezone(tz).date())
@@ -68,7 +136,7 @@ def progress_phrase(report: Report | None, tz: ZoneInfo) -> str:
     return _("{percent} on {date}").format(percent=format_percent_value(report.percent), date=when)
 
 
-def state_phrase(part: TaskAgency) -> str:
+def state_phrase(part: StatedPart) -> str:
     """'đang thực hiện', 'đã hoàn thành, đúng hạn (đã gia hạn)', 'đã hủy: lý do' …"""
     if part.state == AssignmentState.DONE:
         timely = on_time(part)
@@ -86,7 +154,7 @@ def state_phrase(part: TaskAgency) -> str:
     return label
 
 
-def part_line(row: Part, today: dt.date, tz: ZoneInfo, show_agency: bool = False) -> str:
+def part_line(row: ListRow, today: dt.date, tz: ZoneInfo, show_agency: bool = False) -> str:
     """One assignment (or contribution) in a list: number, title, whose, deadline, progress, state."""
     part = row.part
     late = part.state == AssignmentState.OPEN and part.deadline is not None and part.deadline < today

@@ -10,7 +10,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-ONGOING = "ongoing"
+from dondoc.notices import ONGOING
+
 RECURRENCES = {"tháng": "monthly", "quý": "quarterly", "năm": "yearly", "tuần": "weekly"}
 QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 

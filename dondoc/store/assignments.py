@@ -5,6 +5,7 @@ step; the handlers decide who may do it (`handlers/access.py`) and who is told.
 """
 
 import datetime as dt
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,7 +22,20 @@ from dondoc.store.models import (
 from dondoc.store.tasks import refresh_task_status
 
 
-def on_time(part: TaskAgency) -> bool | None:
+class Completed(Protocol):
+    """What `on_time` reads of an assignment: a `TaskAgency`, or the plain `PartLine` lists read."""
+
+    @property
+    def state(self) -> AssignmentState: ...
+
+    @property
+    def deadline(self) -> dt.date | None: ...
+
+    @property
+    def completed_on(self) -> dt.date | None: ...
+
+
+def on_time(part: Completed) -> bool | None:
     """Whether a confirmed completion was on time: reported on or before the deadline in force (the
     original one, or an approved extension's date). None while not done or undated."""
     if part.state != AssignmentState.DONE or part.completed_on is None or part.deadline is None:
