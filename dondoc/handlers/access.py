@@ -7,13 +7,11 @@ below, used by every handler that touches a task.
 
 from typing import TypeVar
 
-from sqlalchemy import and_, bindparam, select
-
 from dondoc.handlers.messages import Context, Refusal
 from dondoc.handlers.registry import Command
 from dondoc.i18n import _, format_date
 from dondoc.store.models import AgencyRole, AssignmentState, Role, Task, TaskAgency, TaskStatus
-from dondoc.store.tasks import PartHead, TaskHead, task_and_part
+from dondoc.store.tasks import PartHead, TaskHead, task_and_part, task_with_part
 
 OFFICE = frozenset({Role.ADMIN})
 READERS = frozenset({Role.ADMIN, Role.LEADER})
@@ -39,20 +37,11 @@ def visible_task(ctx: Context, number: int) -> Task:
     return visible_task_and_part(ctx, number)[0]
 
 
-_TASK_AND_PART = (
-    select(Task, TaskAgency)
-    .outerjoin(
-        TaskAgency, and_(TaskAgency.task_id == Task.id, TaskAgency.agency_id == bindparam("agency_id"))
-    )
-    .where(Task.id == bindparam("task_id"))
-)
-
-
 def visible_task_and_part(ctx: Context, number: int) -> tuple[Task, TaskAgency | None]:
     """Task N and the person's agency's part in it (None when the agency has none: office, leaders)."""
-    row = ctx.session.execute(_TASK_AND_PART, {"task_id": number, "agency_id": own_agency_id(ctx)}).first()
-    if row is not None and (sees_every_agency(ctx) or row[1] is not None):
-        return row[0], row[1]
+    found = task_with_part(ctx.session, number, own_agency_id(ctx))
+    if found is not None and (sees_every_agency(ctx) or found[1] is not None):
+        return found
     raise _not_visible(number)
 
 

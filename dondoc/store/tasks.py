@@ -15,6 +15,7 @@ from sqlalchemy import (
     FromClause,
     Select,
     Update,
+    and_,
     bindparam,
     case,
     func,
@@ -744,6 +745,24 @@ _TASK_AND_PART = (
     )
     .where(_task.id == bindparam("task_id"))
 )
+
+
+_TASK_WITH_PART = (
+    select(Task, TaskAgency)
+    .outerjoin(
+        TaskAgency, and_(TaskAgency.task_id == Task.id, TaskAgency.agency_id == bindparam("agency_id"))
+    )
+    .where(Task.id == bindparam("task_id"))
+)
+
+
+def task_with_part(
+    session: Session, task_id: int, agency_id: int | None
+) -> tuple[Task, TaskAgency | None] | None:
+    """Task N and the agency's part in it, as ORM objects (for handlers that change them); None when
+    there is no task N."""
+    row = session.execute(_TASK_WITH_PART, {"task_id": task_id, "agency_id": agency_id}).first()
+    return (row[0], row[1]) if row is not None else None
 
 
 def task_and_part(
