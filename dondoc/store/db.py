@@ -65,7 +65,11 @@ def insert_for(session: Session) -> Callable[..., Any]:
     """The dialect's insert(), which knows ON CONFLICT (SQLite and PostgreSQL both have it)."""
     # Imported here: the PostgreSQL dialect package pulls in all its drivers' modules (asyncpg, psycopg…),
     # tens of milliseconds that a start on SQLite need not pay. The engine's dialect is loaded already.
-    if session.get_bind().dialect.name == "postgresql":
+    return _insert_of(session.get_bind().dialect.name)
+
+
+def _insert_of(dialect: str) -> Callable[..., Any]:
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 
         return postgresql_insert
@@ -77,10 +81,23 @@ def insert_for(session: Session) -> Callable[..., Any]:
 def claim(session: Session, model: type[Any], **values: Any) -> Any:
     """Insert a row whose unique key means "done once" (a nudge step, a digest, an update): its primary
     key, or None when an earlier run or another process already holds that key. Concurrent claims of one
-    key wait for each other, so exactly one wins."""
-    key = inspect(model).primary_key[0]
-    statement = insert_for(session)(model).values(**values).on_conflict_do_nothing().returning(key)
-    return session.scalar(statement)
+    key wait for each other, so exactly one wins. (Every Telegram message that changes something claims
+    its update id: the statement is built once per table and dialect and run on the driver's cursor.)"""
+    from dondoc.store import fast
+
+    statement = _claim_statement(model, session.get_bind().dialect.name)
+    return fast.execute(session, statement, values).scalar()
+
+
+_CLAIMS: dict[tuple[str, str], Any] = {}
+
+
+def _claim_statement(model: type[Any], dialect: str) -> Any:
+    key = (model.__name__, dialect)
+    if key not in _CLAIMS:
+        insert = _insert_of(dialect)
+        _CLAIMS[key] = insert(model).on_conflict_do_nothing().returning(inspect(model).primary_key[0])
+    return _CLAIMS[key]
 
 
 def rows_by_id(session: Session, model: type[T], ids: Iterable[int]) -> dict[int, T]:

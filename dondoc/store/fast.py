@@ -117,6 +117,11 @@ def execute(session: Session, statement: ClauseElement, params: Mapping[str, Any
     return Rows(plan.convert(rows))
 
 
+def driver_connection(session: Session) -> Any:
+    """The driver's own connection (sqlite3, psycopg) of the session's transaction, begun if need be."""
+    return _driver(session)[1]
+
+
 def _driver(session: Session) -> tuple[Dialect, Any]:
     """The dialect and the driver's connection of the session's current transaction (begun if need be),
     looked up once per transaction: `session.connection()` itself costs tens of µs."""

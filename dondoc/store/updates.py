@@ -11,6 +11,7 @@ import sqlite3
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from dondoc.store import fast
 from dondoc.store.db import claim
 from dondoc.store.models import ProcessedUpdate
 
@@ -21,26 +22,28 @@ _SEEN = select(_processed.update_id).where(
 
 
 def was_processed(session: Session, platform: str, update_id: str) -> bool:
-    return session.execute(_SEEN, {"platform": platform, "update_id": update_id}).first() is not None
+    return fast.execute(session, _SEEN, {"platform": platform, "update_id": update_id}).first() is not None
 
 
 def changes_marker(session: Session) -> int | None:
     """A marker of the rows this transaction changed until now (SQLite); None where the database is
     asked at the end instead."""
-    connection = session.connection().connection.dbapi_connection
+    connection = fast.driver_connection(session)
     return connection.total_changes if isinstance(connection, sqlite3.Connection) else None
 
 
 def changed_since(session: Session, marker: int | None) -> bool:
     """Whether this transaction changed a row, everything pending flushed first. Unknown databases
     answer yes: the update is then recorded, as it always was."""
-    session.flush()
-    connection = session.connection()
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    driver = fast.driver_connection(session)
     if marker is not None:
-        driver = connection.connection.dbapi_connection
         return isinstance(driver, sqlite3.Connection) and driver.total_changes != marker
-    if connection.dialect.name == "postgresql":
-        return bool(connection.exec_driver_sql("SELECT txid_current_if_assigned() IS NOT NULL").scalar())
+    if session.get_bind().dialect.name == "postgresql":
+        with driver.cursor() as cursor:
+            cursor.execute("SELECT txid_current_if_assigned() IS NOT NULL")
+            return bool(cursor.fetchone()[0])
     return True
 
 
