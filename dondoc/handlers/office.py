@@ -18,10 +18,10 @@ from dondoc.store.people import create_invite
 from dondoc.store.tasks import (
     TITLE_LENGTH,
     add_task,
+    agency_cooperating,
     agency_counts,
-    cooperating_parts,
+    agency_unfinished,
     overdue_assignments,
-    unfinished_assignments,
 )
 from dondoc.text import fold, shorten
 
@@ -221,8 +221,8 @@ def counts_sentence(open_: int, overdue: int, soon: int, awaiting: int, done: in
 
 def _agency_summary(ctx: Context, agency: Agency) -> str:
     counts = agency_counts(ctx.session, ctx.today, [agency.id]).get(agency.id)
-    rows, total = unfinished_assignments(ctx.session, limit=LIST_LIMIT, agency_id=agency.id)
-    coops, coop_total = cooperating_parts(ctx.session, agency.id, limit=LIST_LIMIT)
+    rows, total = agency_unfinished(ctx.session, agency.id, limit=LIST_LIMIT)
+    coops, coop_total = agency_cooperating(ctx.session, agency.id, limit=LIST_LIMIT)
     lines = [_("{agency} on {date}:").format(agency=agency.name, date=format_date(ctx.today))]
     if counts is not None:
         lines.append(

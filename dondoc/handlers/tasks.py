@@ -22,6 +22,7 @@ from dondoc.store.models import AgencyRole, AssignmentState, AuditLog, Extension
 from dondoc.store.tasks import (
     Listed,
     Part,
+    agency_cooperating,
     agency_counts,
     agency_lists,
     cooperating_parts,
@@ -308,7 +309,7 @@ def agency_progress(ctx: Context, args: str) -> list[Reply]:
     assert ctx.person is not None and ctx.person.agency is not None
     agency = ctx.person.agency
     counts = agency_counts(ctx.session, ctx.today, [agency.id]).get(agency.id)
-    _rows, coop_total = cooperating_parts(ctx.session, agency.id, limit=0)
+    _rows, coop_total = agency_cooperating(ctx.session, agency.id, limit=0)
     if counts is None and coop_total == 0:
         return [Reply(_("{agency} leads no tasks at the moment.").format(agency=agency.name))]
     lines = [_("Progress of {agency} on {date}:").format(agency=agency.name, date=format_date(ctx.today))]
