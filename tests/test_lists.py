@@ -23,12 +23,13 @@ from dondoc.store.models import (
 )
 from dondoc.store.people import add_person
 from dondoc.store.tasks import (
-    add_report,
     add_task,
     agency_cooperating,
     agency_lists,
     agency_unfinished,
     cooperating_parts,
+    record_report,
+    task_and_part,
     unfinished_assignments,
 )
 from tests.conftest import TZ
@@ -69,18 +70,20 @@ def _seed(app, seed: int) -> int:
             )
             part = next(p for p in task.agencies if p.agency_id == mine.id)
             if rng.random() < 0.3:
-                report = add_report(
+                session.flush()
+                found = task_and_part(session, part.task_id, part.agency_id, person.id)
+                assert found is not None and found[1] is not None
+                report_id = record_report(
                     session,
-                    part=part,
-                    person=person,
+                    part=found[1],
+                    person_id=person.id,
                     kind=rng.choice(list(ReportKind)),
                     percent=rng.randrange(0, 101),
                     text="x",
                     evidence=None,
                     now=now - dt.timedelta(hours=rng.randrange(0, 500)),
                 )
-                session.flush()
-                assert report.id
+                assert report_id
             if deadline is not None and rng.random() < 0.2:
                 part.deadline = deadline + dt.timedelta(days=rng.randrange(1, 4))  # an approved extension
             if coop:

@@ -43,11 +43,6 @@ def on_time(part: Completed) -> bool | None:
     return part.completed_on <= part.deadline
 
 
-def report_completion(part: TaskAgency, report: Report) -> None:
-    part.state = AssignmentState.REPORTED
-    part.completion_report_id = report.id
-
-
 def confirm(
     session: Session, task: Task, part: TaskAgency, person: Person | None, now: dt.datetime, today_of
 ) -> None:

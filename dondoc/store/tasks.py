@@ -639,35 +639,6 @@ def add_part(session: Session, task: Task, agency: Agency, role: AgencyRole, now
     return part
 
 
-def add_report(
-    session: Session,
-    *,
-    part: TaskAgency,
-    person: Person,
-    kind: ReportKind,
-    percent: int,
-    text: str,
-    evidence: str | None,
-    now: dt.datetime,
-) -> Report:
-    """A report of the agency on its part; it becomes the part's progress (and says it was received)."""
-    report = Report(
-        task_id=part.task_id,
-        agency_id=part.agency_id,
-        person_id=person.id,
-        kind=kind,
-        percent=percent,
-        text=text,
-        evidence=evidence,
-        created_at=now,
-    )
-    session.add(report)
-    session.flush()
-    part.last_report_id = report.id
-    mark_received(part, person, now)
-    return report
-
-
 def mark_received(part: TaskAgency, person: Person, now: dt.datetime) -> bool:
     """Record the agency's "Đã nhận" once; True when this was the first."""
     if part.received_at is not None:
@@ -795,7 +766,7 @@ def _part_update(received: bool, completion: bool) -> Update:
     values: dict[str, Any] = {"last_report_id": bindparam("report_id")}
     if received:
         values |= {"received_at": bindparam("now"), "received_by_id": bindparam("person_id")}
-    if completion:  # as `assignments.report_completion` does
+    if completion:
         values |= {"state": AssignmentState.REPORTED, "completion_report_id": bindparam("report_id")}
     return update(TaskAgency.__table__).where(_ta.id == bindparam("part_id")).values(values)
 
@@ -814,8 +785,8 @@ def record_report(
     evidence: str | None,
     now: dt.datetime,
 ) -> int:
-    """What `add_report` (and, for a lead's completion, `report_completion`) do, as two statements: the
-    report, and the part's progress with its first "received" and, for a completion, its new state.
+    """A report of the agency on its part, as two statements: the report, and the part's progress with
+    its first "received" and, for a lead's completion, its new state (`reported`, awaiting the office).
     Returns the report's id."""
     report_id = fast.execute(
         session,
