@@ -65,18 +65,13 @@ def pending(
     return list(session.scalars(query.order_by(Outbox.id).limit(limit)))
 
 
-def mark_sent(session: Session, row: Outbox, now: dt.datetime) -> None:
-    row.sent_at = now
-    row.attempts += 1
-
-
 def settle(session: Session, row_id: int, now: dt.datetime, error: str | None = None) -> None:
     """Close an outbox row: delivered (`error` None) or never deliverable. A delivered nudge's log row
     now says sent; until then it says queued."""
     row = session.get(Outbox, row_id)
     if row is None or row.sent_at is not None:
         return
-    mark_sent(session, row, now)
-    row.last_error = error
+    row.sent_at, row.last_error = now, error
+    row.attempts += 1
     if error is None and row.nudge_id is not None:
         session.execute(update(NudgeLog).where(NudgeLog.id == row.nudge_id).values(outcome=SENT))

@@ -170,12 +170,6 @@ def people_with_role(session: Session, role: Role) -> list[Person]:
 
 
 _preferred = select(_person.preferred_platform).where(_person.id == bindparam("person_id")).scalar_subquery()
-_REACHABLE_LINK = (
-    select(PlatformLink)
-    .where(PlatformLink.person_id == bindparam("person_id"), PlatformLink.active.is_(True))
-    .order_by((PlatformLink.platform == func.coalesce(_preferred, "")).desc(), PlatformLink.id.desc())
-    .limit(1)
-)
 _REACHABLE_ADDRESS = (
     select(_link.platform, _link.chat_id)
     .where(_link.person_id == bindparam("person_id"), _link.active.is_(True))
@@ -184,14 +178,9 @@ _REACHABLE_ADDRESS = (
 )
 
 
-def reachable_link(session: Session, person_id: int) -> PlatformLink | None:
-    """The link a message to this person goes through: on their preferred messenger if they chose one
-    and it is reachable, else their newest reachable link."""
-    return session.scalar(_REACHABLE_LINK, {"person_id": person_id})
-
-
 def reachable_address(session: Session, person_id: int) -> tuple[str, str] | None:
-    """(platform, chat id) of `reachable_link`, read as two values."""
+    """(platform, chat id) a message to this person goes through: on their preferred messenger if they
+    chose one and it is reachable, else their newest reachable link."""
     row = session.execute(_REACHABLE_ADDRESS, {"person_id": person_id}).first()
     return None if row is None else (row[0], row[1])
 
