@@ -7,7 +7,7 @@ import logging
 from collections.abc import Sequence
 
 from dondoc.bot.app import App
-from dondoc.bot.transport import Delivery, Transport
+from dondoc.bot.transport import Delivery, Transport, first_of
 from dondoc.handlers.messages import Choice, Reply
 from dondoc.store.outbox import pending, settle
 
@@ -54,7 +54,7 @@ class OutboxSender:
             except Exception:
                 log.exception("outbox sender failed; retrying")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(_first(stop, self.wake), self.interval)
+                await asyncio.wait_for(first_of(stop.wait(), self.wake.wait()), self.interval)
 
     def _pending(self, name: str, addresses: Sequence[str] | None) -> list[tuple[int, str, Reply]]:
         with self.app.sessions() as session:
@@ -73,12 +73,3 @@ class OutboxSender:
             session.commit()
         if outcome == Delivery.UNREACHABLE:
             self.app.mark_reachable(name, address, False)
-
-
-async def _first(*events: asyncio.Event) -> None:
-    waits = [asyncio.ensure_future(e.wait()) for e in events]
-    try:
-        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for wait in waits:
-            wait.cancel()

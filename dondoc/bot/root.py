@@ -16,7 +16,7 @@ from dondoc.bot.app import App
 from dondoc.bot.config import Config
 from dondoc.bot.console import ConsoleTransport
 from dondoc.bot.outbox_sender import OutboxSender
-from dondoc.bot.transport import BLOCKED, UNBLOCKED, Delivery, Transport, build_transports
+from dondoc.bot.transport import BLOCKED, UNBLOCKED, Delivery, Transport, build_transports, first_of
 from dondoc.handlers.dispatch import Clock, utc_now
 from dondoc.handlers.messages import Attachment, Incoming
 
@@ -116,13 +116,7 @@ class Bot:
                 loop.add_signal_handler(signum, stop.set)
         await self.start()
         try:
-            waits = [
-                asyncio.ensure_future(stop.wait()),
-                asyncio.ensure_future(_all(t.done for t in self.transports.values())),
-            ]
-            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-            for wait in waits:
-                wait.cancel()
+            await first_of(stop.wait(), _all(t.done for t in self.transports.values()))
         finally:
             await self.stop()
             log.info("stopped")

@@ -112,6 +112,16 @@ async def send_pieces(
     return Delivery.SENT
 
 
+async def first_of(*waits: Awaitable[object]) -> None:
+    """Until the first of `waits` is done; the others are cancelled."""
+    futures = [asyncio.ensure_future(wait) for wait in waits]
+    try:
+        await asyncio.wait(futures, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for future in futures:
+            future.cancel()
+
+
 def build_transports(config: "Config", menus: Callable[[str, str | None], list[Menu]]) -> list[Transport]:
     """Every configured transport, in registry order (messengers first, the console last); `menus` gives
     a messenger's command menus by its name."""
