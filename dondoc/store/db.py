@@ -10,6 +10,8 @@ from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from dondoc.store import fast
+
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
@@ -83,8 +85,6 @@ def claim(session: Session, model: type[Any], **values: Any) -> Any:
     key, or None when an earlier run or another process already holds that key. Concurrent claims of one
     key wait for each other, so exactly one wins. (Every Telegram message that changes something claims
     its update id: the statement is built once per table and dialect and run on the driver's cursor.)"""
-    from dondoc.store import fast
-
     statement = _claim_statement(model, session.get_bind().dialect.name)
     return fast.execute(session, statement, values).scalar()
 

@@ -242,7 +242,7 @@ class _AgencyList:
     open contributions to open tasks), most urgent first.
 
     The page is cut before anything is joined or sorted: for each state, the parts with a deadline are
-    read in (deadline, task) order from the index `ix_task_agency_agency_role_state_deadline` and cut at
+    read in (deadline, task) order from the index `ix_task_agency_role_state_agency_deadline` and cut at
     offset + limit; those merged, the page is taken, and only its rows are joined to their task, agency
     and latest report. The undated (ongoing) parts come after all dated ones, read the same way, only
     when a page reaches them. The total is a count from the same index.
