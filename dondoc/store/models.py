@@ -398,6 +398,7 @@ class NudgeLog(Base):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
     step: Mapped[str] = mapped_column(String(40))
     deadline: Mapped[dt.date | None] = mapped_column(Date)
+    # The server default is from migration 0002, when a log row meant sent; every insert names its outcome.
     outcome: Mapped[str] = mapped_column(String(20), default="queued", server_default="sent")
     due_on: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
