@@ -32,6 +32,33 @@ def own_agency_id(ctx: Context) -> int | None:
     return ctx.agency_id
 
 
+def agency_in_view(ctx: Context, agency_id: int | None) -> int | None:
+    """The agency a question may be about: any (None: every agency) for the office and leaders; for
+    members their own, which is also what they get when they name none."""
+    if sees_every_agency(ctx):
+        return agency_id
+    own = own_agency_id(ctx)
+    if agency_id is not None and agency_id != own:
+        raise Refusal(
+            _(
+                "You can see only the tasks of your own agency; the office and the leaders see the "
+                "others'. Ask about your agency, or type /tiendo."
+            )
+        )
+    return own
+
+
+def province_in_view(ctx: Context) -> None:
+    """Figures across agencies are for the office and leaders."""
+    if not sees_every_agency(ctx):
+        raise Refusal(
+            _(
+                "Figures across agencies are for the office and the leaders. For your own agency, "
+                "type /tiendo or /nhiemvu."
+            )
+        )
+
+
 def visible_task(ctx: Context, number: int) -> Task:
     """Task N if this person may see it; otherwise the same refusal whether it exists or not."""
     return visible_task_and_part(ctx, number)[0]

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session, sessionmaker
 
 from dondoc.handlers import conversation as flows
+from dondoc.handlers import grammar, questions
 from dondoc.handlers.access import may_use
 from dondoc.handlers.messages import Context, Incoming, Refusal, Reply
 from dondoc.handlers.notify import office, tell
@@ -210,8 +211,17 @@ class Dispatcher:
                 raise Refusal(_("I received a file but no command with it. Type /help to see your commands."))
             raise Refusal(_("Type /help to see your commands."))
         command, args = self._free_text_command(text)
-        if command is not None:
+        if command is not None and not _may_be_a_question(ctx, command, args, text):
             return self._run(ctx, command, args)
+        question = grammar.read(ctx.session, text, ctx.today)
+        if question.intent is not None:
+            if ctx.role == Role.GUEST:
+                raise _guest_refusal()
+            return questions.answer(ctx, question)
+        if command is not None and (not question.asks or _numbered(args) or not args.strip()):
+            return self._run(ctx, command, args)
+        if question.asks and ctx.role != Role.GUEST:
+            return [questions.not_understood(ctx, question, text)]
         raise Refusal(
             _(
                 "I did not understand “{text}”. Commands start with a slash, for example /nhiemvu. "
@@ -232,12 +242,7 @@ class Dispatcher:
     def _run(self, ctx: Context, command: Command, args: str) -> list[Reply]:
         if not may_use(ctx.role, command):
             if ctx.role == Role.GUEST:
-                raise Refusal(
-                    _(
-                        "To use this bot you need an invite code from the office. "
-                        "Type /start followed by the code, for example /start ABCD2345EF."
-                    )
-                )
+                raise _guest_refusal()
             raise Refusal(
                 _("/{command} is not available to you as {role}. Type /help to see your commands.").format(
                     command=command.name, role=role_label(ctx.role)
@@ -296,3 +301,44 @@ class Dispatcher:
                 session.commit()
         except Exception:
             log.exception("could not tell the office of a failure")
+
+
+def _guest_refusal() -> Refusal:
+    return Refusal(
+        _(
+            "To use this bot you need an invite code from the office. "
+            "Type /start followed by the code, for example /start ABCD2345EF."
+        )
+    )
+
+
+_REPORT_SHAPE = re.compile(r"^\s*#?\d+\s+\d{1,3}\s*%")
+_ASKING = {"ai", "nao", "gi", "may", "dau"}  # words that ask wherever they stand
+_QUESTION_END = {"chua", "khong", "ko", "k", "nhi", "ha", "vay", "sao", "nao", "gi", "dau", "ai", "a", "chu"}
+
+
+def _numbered(args: str) -> bool:
+    """The command's own form: its arguments start with a number ('12 60% …', '2')."""
+    word = args.split()[0].lstrip("#") if args.split() else ""
+    return word.isascii() and word.isdigit()
+
+
+def _may_be_a_question(ctx: Context, command: Command, args: str, text: str) -> bool:
+    """A message that opens with a command's word may be a question ('tiến độ nhiệm vụ 12', 'nhiệm vụ
+    4 đã có báo cáo chưa'); a report's shape ('báo cáo 12 60% …') and a bare command word never are,
+    nor a numbered form unless it ends as a question does."""
+    if not args.strip():
+        return not may_use(ctx.role, command)
+    if _REPORT_SHAPE.match(args):
+        return False
+    if _numbered(args):
+        words = fold(text).rstrip(" ?.!").split()
+        last = words[-1] if words else ""
+        before = words[-2] if len(words) > 1 else ""
+        return (
+            "?" in text
+            or last in _QUESTION_END
+            or (last == "roi" and before in _QUESTION_END | {"the"})
+            or any(word in _ASKING for word in words)
+        )
+    return True

@@ -149,18 +149,48 @@ def overdue_assignments(
 def due_soon_assignments(
     session: Session, today: dt.date, days: int, limit: int, agency_id: int | None = None
 ) -> tuple[list[Part], int]:
-    where = [
-        *lead_is(AssignmentState.OPEN),
-        TaskAgency.deadline >= today,
-        TaskAgency.deadline <= today + dt.timedelta(days=days),
-    ]
+    return due_between(session, today, today + dt.timedelta(days=days), limit, agency_id)
+
+
+def due_between(
+    session: Session, start: dt.date, end: dt.date, limit: int, agency_id: int | None = None
+) -> tuple[list[Part], int]:
+    """Open lead assignments due from `start` to `end`, both days included."""
+    where = [*lead_is(AssignmentState.OPEN), TaskAgency.deadline >= start, TaskAgency.deadline <= end]
     if agency_id is not None:
         where.append(TaskAgency.agency_id == agency_id)
     return _page(session, where, limit, 0)
 
 
-def awaiting_confirmation(session: Session, limit: int) -> tuple[list[Part], int]:
-    return _page(session, lead_is(AssignmentState.REPORTED), limit, 0)
+def awaiting_confirmation(
+    session: Session, limit: int, agency_id: int | None = None
+) -> tuple[list[Part], int]:
+    where = lead_is(AssignmentState.REPORTED)
+    if agency_id is not None:
+        where.append(TaskAgency.agency_id == agency_id)
+    return _page(session, where, limit, 0)
+
+
+def unreported_assignments(
+    session: Session, limit: int, agency_id: int | None = None
+) -> tuple[list[Part], int]:
+    """Open lead assignments their agency has not reported on at all."""
+    where = [*lead_is(AssignmentState.OPEN), TaskAgency.last_report_id.is_(None)]
+    if agency_id is not None:
+        where.append(TaskAgency.agency_id == agency_id)
+    return _page(session, where, limit, 0)
+
+
+def unacknowledged_assignments(
+    session: Session, limit: int, agency_id: int | None = None, task_id: int | None = None
+) -> tuple[list[Part], int]:
+    """Open lead assignments nobody of their agency has acknowledged ("Đã nhận") yet."""
+    where = [*lead_is(AssignmentState.OPEN), TaskAgency.received_at.is_(None)]
+    if agency_id is not None:
+        where.append(TaskAgency.agency_id == agency_id)
+    if task_id is not None:
+        where.append(TaskAgency.task_id == task_id)
+    return _page(session, where, limit, 0)
 
 
 # One agency's list as plain values ----------------------------------------------------------
@@ -582,6 +612,24 @@ def reports_of_task(
 
 def reports_since(session: Session, since: dt.datetime) -> int:
     return session.scalar(select(func.count()).select_from(Report).where(Report.created_at >= since)) or 0
+
+
+def reports_between(
+    session: Session, start: dt.datetime, end: dt.datetime, limit: int, agency_id: int | None = None
+) -> tuple[list[Report], int]:
+    """The reports written from `start` up to `end` (newest first, with agency and author), and how many."""
+    where = [Report.created_at >= start, Report.created_at < end]
+    if agency_id is not None:
+        where.append(Report.agency_id == agency_id)
+    rows = session.scalars(
+        select(Report)
+        .where(*where)
+        .options(joinedload(Report.agency), joinedload(Report.person))
+        .order_by(Report.id.desc())
+        .limit(limit)
+    )
+    total = session.scalar(select(func.count()).select_from(Report).where(*where)) or 0
+    return list(rows), total
 
 
 def add_task(
