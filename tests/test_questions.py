@@ -14,6 +14,7 @@ from dondoc.store.tasks import add_task
 from dondoc.text import strip_diacritics
 from tests.conftest import TZ
 from tests.question_set_blind import BLIND
+from tests.question_set_blind2 import BLIND2
 
 ALL = "Tất cả các cơ quan"
 STC, SYT, SXD, CAT, KHCN, TK = (
@@ -314,7 +315,63 @@ def test_every_question_of_the_set_is_answered_right(province):
 
 
 def test_a_set_written_without_seeing_the_grammar_is_answered_right(province):
-    """Written from the state's description alone, by someone who had not read the grammar (a first run
-    answered 133 of its 151 right; the causes were fixed in the grammar, not for these questions)."""
-    wrong = wrong_answers(province, BLIND)
-    assert wrong == [], f"{len(wrong)} of {len(BLIND)} answered wrong:\n" + "\n".join(wrong)
+    """Two sets written from the state's description alone, by people who had not read the grammar. Their
+    first runs answered 133 of 151 and 121 of 140 right; the causes were mended in the grammar (a
+    vocabulary word, a window, a rule), not for these questions."""
+    for questions in (BLIND, BLIND2):
+        wrong = wrong_answers(province, questions)
+        assert wrong == [], f"{len(wrong)} of {len(questions)} answered wrong:\n" + "\n".join(wrong)
+
+
+def _numbers_in(reply: str) -> set[int]:
+    return {int(n) for n in NUMBER.findall(reply)}
+
+
+@pytest.mark.parametrize(
+    ("command", "question"),
+    [
+        ("/quahan", "việc nào quá hạn"),
+        ("/quahan STC", "STC còn mấy việc quá hạn?"),
+        ("/quahan CAT", "công an tỉnh có trễ hạn gì không"),
+        ("/sapden", "việc nào sắp đến hạn"),
+        ("/sapden 15", "15 ngày tới có việc gì đến hạn"),
+        ("/sapden 15 STC", "15 ngày tới STC phải xong việc gì"),
+        ("/sapden 30 SYT", "30 ngày tới Sở Y tế có việc nào đến hạn"),
+    ],
+)
+def test_the_numbers_agree_with_the_commands(province, command, question):
+    by_command, by_question = province.say("vanphong", command), province.say("vanphong", question)
+    assert _numbers_in(by_command) == _numbers_in(by_question), (by_command, by_question)
+    total = re.search(r": (\d+) ", by_command)
+    assert total and f": {total.group(1)} nhiệm vụ" in by_question, (by_command, by_question)
+
+
+def test_the_summary_counts_what_the_questions_list(province):
+    summary = province.say("vanphong", "/tonghop STC")
+    assert "quá hạn: 2, đến hạn trong 7 ngày tới: 1" in summary, summary
+    assert _numbers_in(province.say("vanphong", "STC quá hạn mấy việc")) == {1, 2}
+    assert _numbers_in(province.say("vanphong", "STC có việc gì đến hạn trong 7 ngày tới")) == {3}
+
+
+def test_a_name_taught_to_the_directory_is_understood_at_once(province):
+    assert "Có phải là" in province.say("vanphong", "Sở Kế hoạch và Đầu tư có việc gì quá hạn?")
+    province.say("vanphong", "/bidanh Sở Kế hoạch và Đầu tư = STC")
+    reply = province.say("vanphong", "Sở Kế hoạch và Đầu tư có việc gì quá hạn?")
+    assert STC in reply and _numbers_in(reply) == {1, 2}, reply
+
+
+def test_an_english_speaker_is_answered_in_english(province):
+    province.say("pct", "/ngonngu en")
+    reply = province.say("pct", "how many overdue tasks does STC have?")
+    assert reply.startswith("Sở Tài chính: 2 overdue:") and _numbers_in(reply) == {1, 2}, reply
+
+
+def test_a_guest_learns_nothing(province):
+    reply = province.say("stranger", "Sở Tài chính còn mấy việc quá hạn?")
+    assert "/start" in reply and not _numbers_in(reply), reply
+
+
+def test_odd_text_gets_an_answer_not_an_error(province):
+    for text in ("?", "??? !!!", "a" * 4000, "nhiệm vụ 99999999999999999999 tới đâu rồi", "\u202e\u0301 ai?"):
+        reply = province.say("vanphong", text)
+        assert reply and "went wrong" not in reply and "Xin lỗi" not in reply, (text, reply)

@@ -114,6 +114,7 @@ class Dispatcher:
         # The registry does not change once built; folding a word to find its command costs more than
         # the rest of routing, and people type the same few words.
         self.find = lru_cache(maxsize=1024)(registry.find)
+        self.reader = grammar.Reader()
 
     def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one message. Everything it changed is committed before the replies are returned."""
@@ -213,7 +214,7 @@ class Dispatcher:
         command, args = self._free_text_command(text)
         if command is not None and not _may_be_a_question(ctx, command, args, text):
             return self._run(ctx, command, args)
-        question = grammar.read(ctx.session, text, ctx.today)
+        question = self.reader.read(ctx.session, text, ctx.today)
         if question.intent is not None:
             if ctx.role == Role.GUEST:
                 raise _guest_refusal()

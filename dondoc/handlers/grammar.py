@@ -17,7 +17,7 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from dondoc.notices.mentions import Directory
-from dondoc.store.agencies import active_alias_rows
+from dondoc.store.agencies import directory_version
 from dondoc.text import fold, key, nfc
 
 
@@ -47,21 +47,23 @@ class Tag(StrEnum):
     UNACKNOWLEDGED = "unacknowledged"
     AWAITING = "awaiting"
     LIST = "list"
+    EXPIRES = "expires"  # "hết hạn": overdue, or due within a window said of the future
     TASK_NOUN = "task_noun"
     ASK = "ask"  # makes the message a question
     FILLER = "filler"
 
 
-# The vocabulary, folded. Longer phrases win over the words they contain ("sap het han" is due soon,
-# "het han" overdue).
+# The vocabulary, folded. Longer phrases win over the words they contain ("sap het han" is due soon).
+# A word typed with a letter doubled ("hạnn") is read as the vocabulary's word.
 VOCABULARY: dict[Tag, str] = {
     Tag.OVERDUE: """qua han|tre han|bi tre|tre|cham tre|cham han|cham tien do|tre tien do|tre hen|cham|
-        het han|da het han|no han|qua thoi han|vuot han|overdue|late|behind""",
+        da het han|no han|qua thoi han|vuot han|overdue|late|behind|past due|past the deadline""",
+    Tag.EXPIRES: """het han|expire|expires|expiring""",
     Tag.DUE: """sap den han|sap toi han|sap het han|sap dao han|den han|toi han|dao han|han chot|han|
         phai xong|phai hoan thanh|can hoan thanh|can xong|phai nop|phai bao cao|phai lam|sap toi|sap|
-        han cuoi|due|deadline|deadlines|due soon""",
+        han cuoi|due|deadline|deadlines|due soon|coming up""",
     Tag.PROGRESS: """tien do|toi dau|den dau|duoc bao nhieu|bao nhieu phan tram|xong chua|
-        hoan thanh chua|lam den dau|da xong|xong|progress|how far""",
+        hoan thanh chua|lam den dau|lam toi dau|lam duoc gi|lam duoc|da lam|da xong|xong|progress|how far""",
     Tag.SITUATION: """tinh hinh|dao nay|the nao|nhu the nao|ra sao|sao roi|sao|the nao roi|tong hop|
         tong quan|thong ke|ket qua|status|situation|summary|overview""",
     Tag.MOST: """nhieu nhat|nhat|top|xep hang|dung dau|kem nhat|te nhat|most|worst|ranking|rank""",
@@ -70,7 +72,8 @@ VOCABULARY: dict[Tag, str] = {
         which agencies|which agency|who""",
     Tag.UNREPORTED: """chua bao cao|chua co bao cao|chua co bao cao nao|khong co bao cao|chua ai bao cao|
         chua gui bao cao|chua cap nhat|khong bao cao|chua co tien do|chua cap nhat tien do|
-        chua co cap nhat|no report|not reported|unreported|never reported""",
+        chua co cap nhat|chua duoc bao cao|chua tung bao cao|chua bao cao lan nao|no report|no reports|
+        not reported|unreported|never reported|no progress report|without a report|without report""",
     Tag.REPORTED: """da bao cao|vua bao cao|moi bao cao|gui bao cao|co bao cao|co bao cao nao|
         co bao cao gi|bao cao moi|ai bao cao|cap nhat|duoc cap nhat|cap nhat tien do|moi cap nhat|
         reported|reports|new reports""",
@@ -82,11 +85,13 @@ VOCABULARY: dict[Tag, str] = {
     Tag.AWAITING: """cho xac nhan|cho duyet|cho phe duyet|dang cho xac nhan|cho van phong xac nhan|
         chua duoc xac nhan|bao xong|bao hoan thanh|da bao hoan thanh|duyet hoan thanh|xac nhan hoan thanh|
         bao cao hoan thanh|duyet|
-        awaiting confirmation|awaiting""",
+        awaiting confirmation|awaiting|waiting for confirmation|waiting for our confirmation|to confirm|
+        waiting""",
     Tag.LIST: """danh sach|liet ke|nhung viec|nhung nhiem vu|cac nhiem vu|cac viec|viec gi|viec nao|
         nhiem vu gi|nhiem vu nao|cong viec gi|cong viec nao|dang lam|phu trach|chu tri|dang thuc hien|
-        con nhung|con lai|ton dong|dang giu|duoc giao|giao|chua xong|chua hoan thanh|list|tasks""",
-    Tag.TASK_NOUN: """nhiem vu|viec|cong viec|task|nhiem vu so|viec so|so""",
+        con nhung|con lai|ton dong|dang giu|duoc giao|giao|chua xong|chua hoan thanh|danh sach|list|tasks|
+        unfinished|open tasks|not finished|pending""",
+    Tag.TASK_NOUN: """nhiem vu|viec|cong viec|task|so""",  # "nhiệm vụ số 12": see _read_task
     Tag.ASK: """may|bao nhieu|nao|gi|chua|khong|khong a|khong nhi|nhi|a|ha|vay|chu|
         co khong|hay chua|duoc khong|hay khong|dau|o dau|ai|cho hoi|xin hoi|hoi|cho biet|xin cho biet|
         cho minh hoi|cho em hoi|cho toi hoi|cho minh biet|cho em biet|cho toi biet|anh chi cho biet|
@@ -95,7 +100,9 @@ VOCABULARY: dict[Tag, str] = {
     Tag.FILLER: """co|con|cua|cac|nhung|la|thi|da|dang|bi|roi|hien|hien nay|hien tai|bay gio|luc nay|
         duoc|voi|ve|cho|va|hoac|tren|trong|toan|toan tinh|ca tinh|tinh|chung|minh|em|anh|chi|toi|ban|
         oi|bot|ad|admin|a|nhe|nha|giup|dum|ho|voi|lai|tat ca|moi|het|tong|tong cong|so luong|hien gio|gio|
-        tu nay|tu hom nay|ma|nhung ma|don vi minh|co quan minh|so minh|ben minh|ben|
+        tu nay|tu hom nay|ma|nhung ma|don vi minh|co quan minh|so minh|ben minh|ben|kinh gui|den|tu|
+        van|lan nao|den gio|den nay|quang ngai|tinh quang ngai|thuc hien|trien khai|cong tac|hien trang|
+        does|do|did|have|has|had|be|been|yet|still|our|your|their|its|department|now|
         phai|can|cu the|chi tiet|tai|the|of|the|for|in|is|are|there|any|me|please|our|my|all|
         province|we|us|with|by|to|from|at|a|an|tasks|task|agency|agencies|nhe|ne|day|kia|nay|ay|
         nao do|mot so|tung|moi nguoi|don vi|co quan|so ban nganh|phong ban|cua ho|bao gio|khi nao""",
@@ -151,6 +158,12 @@ SHORTHAND: dict[str, str] = {
     "hqua": "hom qua",
     "ngmai": "ngay mai",
     "tg": "thoi gian",
+    "ds": "danh sach",
+    "dsach": "danh sach",
+    "z": "vay",
+    "hk": "khong",
+    "bnhiu": "bao nhieu",
+    "mai": "ngay mai",
     "ubnd": "ubnd",
 }
 
@@ -189,6 +202,7 @@ def _phrases() -> dict[tuple[str, ...], Tag]:
 
 PHRASES = _phrases()
 LONGEST_PHRASE = max(len(p) for p in PHRASES)
+_PHRASE_WORDS = {word for phrase in PHRASES for word in phrase}
 
 
 @dataclass(frozen=True)
@@ -224,12 +238,42 @@ def words_of(text: str) -> list[str]:
     """Folded words with chat shorthand expanded: 'Nv 12 tới đâu r?' -> ['nhiem','vu','12',…]."""
     found: list[str] = []
     for word in _WORD.findall(fold(text)[:2000]):
+        if word == "mai" and found and found[-1] == "ngay":
+            found.append(word)  # "ngày mai" as written
+            continue
+        word = _undoubled(word)
         found += SHORTHAND.get(word, word).split()
     return found[:MAX_WORDS]
 
 
-def read(session: Session, text: str, today: dt.date) -> Question:
-    """Read a message as a question (see the module's docstring)."""
+def _undoubled(word: str) -> str:
+    """'hann' -> 'han', 'quaa' -> 'qua': a letter typed twice where the vocabulary has it once."""
+    if len(word) < 3 or (word,) in PHRASES or word in SHORTHAND:
+        return word
+    single = re.sub(r"([a-z])\1+", r"\1", word)
+    return single if single != word and single in _PHRASE_WORDS else word
+
+
+class Reader:
+    """Reads questions; keeps the directory's names between messages, reloaded when they change."""
+
+    def __init__(self) -> None:
+        self._directory: Directory | None = None
+        self._version: tuple[int, ...] | None = None
+
+    def directory(self, session: Session) -> Directory:
+        version = directory_version(session)
+        if self._directory is None or version != self._version:
+            self._directory, self._version = Directory.load(session), version
+        return self._directory
+
+    def read(self, session: Session, text: str, today: dt.date) -> Question:
+        """Read a message as a question (see the module's docstring)."""
+        return read(self.directory(session), text, today)
+
+
+def read(directory: Directory, text: str, today: dt.date) -> Question:
+    """Read a message as a question, with the directory's names (see the module's docstring)."""
     words = words_of(text)
     question = Question(words, asks="?" in text)
     used = [False] * len(words)
@@ -237,7 +281,7 @@ def read(session: Session, text: str, today: dt.date) -> Question:
     _read_windows(question, words, used, today)
     _read_top(question, words, used)
     _read_task(question, words, used)
-    _read_agency(session, question, words, used)
+    _read_agency(directory, question, words, used)
     _read_vocabulary(question, words, used)
     if Tag.ASK in question.tags:
         question.asks = True
@@ -301,6 +345,10 @@ def _window_at(words: list[str], i: int, today: dt.date) -> tuple[int, Window, b
         return 2, Window(today, monday + dt.timedelta(days=6), "cuoi tuan"), False
     if pair in ("cuoi nam", "het nam"):
         return 2, Window(today, dt.date(today.year, 12, 31), "cuoi nam"), False
+    if word == "in" and i + 1 < len(words) and words[i + 1] in _MONTHS and words[i + 1] != "may":
+        month = _MONTHS[words[i + 1]]
+        first = dt.date(today.year if month >= today.month else today.year + 1, month, 1)
+        return 2, Window(max(first, today), _month_end(first), pair), False
     if word in ("thang", "month") and i + 1 < len(words) and words[i + 1].isdigit():
         month = int(words[i + 1][:2])
         if 1 <= month <= 12:
@@ -327,23 +375,59 @@ def _window_at(words: list[str], i: int, today: dt.date) -> tuple[int, Window, b
         if past:
             return end - i, Window(today - dt.timedelta(days=count), today, label, count), True
         return end - i, Window(today, today + dt.timedelta(days=count), label, count), False
-    # "trước 30/4", "đến ngày 15/5/2026", "hạn 30/4", a date on its own
+    # "trước 30/4", "đến hết ngày 15/5/2026", "9/3 - 15/3", "by March 10", a date on its own
     lead = 0
-    while i + lead < len(words) and words[i + lead] in (
-        "truoc",
-        "den",
-        "toi",
-        "ngay",
-        "by",
-        "before",
-        "until",
-    ):
+    while i + lead < len(words) and words[i + lead] in _DATE_LEADS:
         lead += 1
-    if i + lead < len(words) and (match := _DATE.match(words[i + lead].lstrip("#"))):
+    first = _date_at(words, i + lead, today)
+    if first is None:
+        return None
+    length, date = first
+    end = i + lead + length
+    rest = end + (1 if end < len(words) and words[end] in ("den", "toi", "and", "to") else 0)
+    second = _date_at(words, rest, today)
+    if second is not None and second[1] >= date:  # a range
+        return rest + second[0] - i, Window(date, second[1], "range"), second[1] < today
+    return end - i, Window(min(today, date), date, "date"), date < today
+
+
+_DATE_LEADS = {"truoc", "den", "toi", "het", "ngay", "by", "before", "until", "between", "today", "and", "on"}
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+
+
+def _date_at(words: list[str], i: int, today: dt.date) -> tuple[int, dt.date] | None:
+    """A date written at words[i]: '30/4', '30/4/2026', 'March 10'; as (words it takes, date)."""
+    if i >= len(words):
+        return None
+    if match := _DATE.match(words[i].lstrip("#")):
         date = _date(match, today)
-        if date is not None:
-            start_day = min(today, date)
-            return lead + 1, Window(start_day, date, words[i + lead]), date < today
+        return None if date is None else (1, date)
+    month = _MONTHS.get(words[i])
+    if month is not None and words[i] != "may" and i + 1 < len(words) and words[i + 1].isdigit():
+        try:
+            return 2, dt.date(today.year, month, int(words[i + 1][:2]))
+        except ValueError:
+            return None
     return None
 
 
@@ -428,10 +512,9 @@ def _number(word: str) -> int | None:
 # The agency ----------------------------------------------------------------------------------------
 
 
-def _read_agency(session: Session, question: Question, words: list[str], used: list[bool]) -> None:
+def _read_agency(directory: Directory, question: Question, words: list[str], used: list[bool]) -> None:
     """A directory name or alias among the words (longest first); else the directory name closest to a
     run of the words no rule uses, if close enough; else a run that reads as a unit's name."""
-    directory = Directory.load(session)
     keys = [key(w) for w in words]
     for i in range(len(words)):
         if used[i]:
@@ -459,7 +542,7 @@ def _read_agency(session: Session, question: Question, words: list[str], used: l
                     candidate = "".join(keys[i:j])
                     if len(candidate) < 5 or not any(unknown[i:j]):
                         continue
-                    hit = process.extractOne(candidate, choices, scorer=fuzz.ratio, score_cutoff=84)
+                    hit = process.extractOne(candidate, choices, scorer=fuzz.ratio, score_cutoff=88)
                     if hit is not None:
                         score = (hit[1], j - i, i, directory.aliases[hit[0]].id)
                         if best is None or score[:2] > best[:2]:
@@ -564,6 +647,8 @@ def _rules(q: Question, tags: set[Tag]) -> Intent | None:
     if Tag.UNACKNOWLEDGED in tags:
         return Intent.UNACKNOWLEDGED
     if q.task is not None:
+        if q.unexplained and not tags - {Tag.ASK, Tag.FILLER, Tag.TASK_NOUN}:
+            return None  # "kinh phí nhiệm vụ 4 là bao nhiêu": about task 4, but not its progress
         return Intent.TASK
     if Tag.UNREPORTED in tags:
         return Intent.UNREPORTED
@@ -579,6 +664,8 @@ def _rules(q: Question, tags: set[Tag]) -> Intent | None:
         return Intent.MOST_LATE
     if Tag.MOST in tags and tags & {Tag.WHICH_AGENCY, Tag.SITUATION} and Tag.DUE not in tags:
         return Intent.MOST_LATE
+    if Tag.EXPIRES in tags:
+        tags.add(Tag.DUE if q.window is not None else Tag.OVERDUE)
     if Tag.DUE in tags and q.window is not None:
         return Intent.DUE
     if Tag.OVERDUE in tags:
@@ -596,8 +683,3 @@ def _rules(q: Question, tags: set[Tag]) -> Intent | None:
     if q.agency_id is not None and q.asks and not q.unexplained:
         return Intent.SITUATION  # "STC thì sao?"
     return None
-
-
-def agency_lookup(session: Session) -> dict[str, int]:
-    """Alias key -> agency id (for tests and the benchmark's sanity checks)."""
-    return {k: i for k, i, _code, _name in active_alias_rows(session)}

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dondoc import PACKAGE_DIR
+from dondoc.store import fast
 from dondoc.store.models import Agency, AgencyAlias
 from dondoc.text import key, nfc
 
@@ -70,6 +71,19 @@ def active_alias_rows(session: Session) -> list[tuple[str, int, str, str]]:
         .where(Agency.active.is_(True))
     )
     return [(k, i, code, name) for k, i, code, name in rows]
+
+
+def directory_version(session: Session) -> tuple[int, ...]:
+    """Changes whenever an alias is added or removed or an agency (de)activated: what a cached copy of
+    the directory's names is checked against. Read at every question, so built once."""
+    return tuple(fast.execute(session, _DIRECTORY_VERSION, {}).one())
+
+
+_DIRECTORY_VERSION = select(
+    select(func.count()).select_from(AgencyAlias).scalar_subquery(),
+    select(func.coalesce(func.max(AgencyAlias.id), 0)).scalar_subquery(),
+    select(func.count()).select_from(Agency).where(Agency.active.is_(True)).scalar_subquery(),
+)
 
 
 def names_of(session: Session, agency_ids: Iterable[int]) -> dict[int, str]:
