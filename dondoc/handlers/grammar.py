@@ -57,7 +57,7 @@ class Tag(StrEnum):
 # A word typed with a letter doubled ("hạnn") is read as the vocabulary's word.
 VOCABULARY: dict[Tag, str] = {
     Tag.OVERDUE: """qua han|tre han|bi tre|tre|cham tre|cham han|cham tien do|tre tien do|tre hen|cham|
-        da het han|no han|qua thoi han|vuot han|overdue|late|behind|past due|past the deadline""",
+        da het han|no han|qua thoi han|vuot han|qua hang|overdue|late|behind|past due|past the deadline""",
     Tag.EXPIRES: """het han|expire|expires|expiring""",
     Tag.DUE: """sap den han|sap toi han|sap het han|sap dao han|den han|toi han|dao han|han chot|han|
         phai xong|phai hoan thanh|can hoan thanh|can xong|phai nop|phai bao cao|phai lam|sap toi|sap|
@@ -73,6 +73,7 @@ VOCABULARY: dict[Tag, str] = {
     Tag.UNREPORTED: """chua bao cao|chua co bao cao|chua co bao cao nao|khong co bao cao|chua ai bao cao|
         chua gui bao cao|chua cap nhat|khong bao cao|chua co tien do|chua cap nhat tien do|
         chua co cap nhat|chua duoc bao cao|chua tung bao cao|chua bao cao lan nao|no report|no reports|
+        chua he bao cao|chua he co bao cao|chua co report|chua report|chua he|
         not reported|unreported|never reported|no progress report|without a report|without report""",
     Tag.REPORTED: """da bao cao|vua bao cao|moi bao cao|gui bao cao|co bao cao|co bao cao nao|
         co bao cao gi|bao cao moi|ai bao cao|cap nhat|duoc cap nhat|cap nhat tien do|moi cap nhat|
@@ -84,7 +85,7 @@ VOCABULARY: dict[Tag, str] = {
         not acknowledged|unacknowledged|acknowledged|not received""",
     Tag.AWAITING: """cho xac nhan|cho duyet|cho phe duyet|dang cho xac nhan|cho van phong xac nhan|
         chua duoc xac nhan|bao xong|bao hoan thanh|da bao hoan thanh|duyet hoan thanh|xac nhan hoan thanh|
-        bao cao hoan thanh|duyet|
+        bao cao hoan thanh|duyet|van phong chua xac nhan|chua confirm|cho confirm|confirm|
         awaiting confirmation|awaiting|waiting for confirmation|waiting for our confirmation|to confirm|
         waiting""",
     Tag.LIST: """danh sach|liet ke|nhung viec|nhung nhiem vu|cac nhiem vu|cac viec|viec gi|viec nao|
@@ -101,7 +102,8 @@ VOCABULARY: dict[Tag, str] = {
         duoc|voi|ve|cho|va|hoac|tren|trong|toan|toan tinh|ca tinh|tinh|chung|minh|em|anh|chi|toi|ban|
         oi|bot|ad|admin|a|nhe|nha|giup|dum|ho|voi|lai|tat ca|moi|het|tong|tong cong|so luong|hien gio|gio|
         tu nay|tu hom nay|ma|nhung ma|don vi minh|co quan minh|so minh|ben minh|ben|kinh gui|den|tu|
-        van|lan nao|den gio|den nay|quang ngai|tinh quang ngai|thuc hien|trien khai|cong tac|hien trang|
+        van|lan nao|den gio|den nay|quang ngai|xu ly|de nghi|xin bao cao|bao cao giup|
+        tinh quang ngai|thuc hien|trien khai|cong tac|hien trang|
         does|do|did|have|has|had|be|been|yet|still|our|your|their|its|department|now|
         phai|can|cu the|chi tiet|tai|the|of|the|for|in|is|are|there|any|me|please|our|my|all|
         province|we|us|with|by|to|from|at|a|an|tasks|task|agency|agencies|nhe|ne|day|kia|nay|ay|
@@ -159,6 +161,8 @@ SHORTHAND: dict[str, str] = {
     "ngmai": "ngay mai",
     "tg": "thoi gian",
     "ds": "danh sach",
+    "nhug": "nhung",
+    "nhungg": "nhung",
     "dsach": "danh sach",
     "z": "vay",
     "hk": "khong",
@@ -184,7 +188,8 @@ UNIT_HEADS = (
     "bo doi",
 )
 
-_WORD = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?|#?\d+%?|[a-z&]+")
+_WORD = re.compile(r"\d{1,2}/\d{4}\b|\d{1,2}/\d{1,2}(?:/\d{2,4})?|#?\d+%?|[a-z&]+")
+_MONTH_YEAR = re.compile(r"(\d{1,2})/(\d{4})$")
 _DATE = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?$")
 MAX_WORDS = 60
 MAX_NAME_WORDS = 10
@@ -336,6 +341,9 @@ def _window_at(words: list[str], i: int, today: dt.date) -> tuple[int, Window, b
         return 2, Window(start, start + dt.timedelta(days=6), "tuan truoc"), True
     if pair in ("thang nay", "this month"):
         return 2, Window(today, _month_end(today), "thang nay"), False
+    if pair in ("nua thang", "half month"):
+        end = 3 if " ".join(words[i + 2 : i + 3]) in ("toi", "nua", "sau", "tiep") else 2
+        return end, Window(today, today + dt.timedelta(days=15), "nua thang", 15), False
     if pair in ("thang toi", "thang sau", "next month"):
         start = _month_end(today) + dt.timedelta(days=1)
         return 2, Window(start, _month_end(start), "thang toi"), False
@@ -349,6 +357,10 @@ def _window_at(words: list[str], i: int, today: dt.date) -> tuple[int, Window, b
         month = _MONTHS[words[i + 1]]
         first = dt.date(today.year if month >= today.month else today.year + 1, month, 1)
         return 2, Window(max(first, today), _month_end(first), pair), False
+    if word in ("thang", "month") and i + 1 < len(words) and (said := _MONTH_YEAR.match(words[i + 1])):
+        first = dt.date(int(said.group(2)), int(said.group(1)), 1) if 1 <= int(said.group(1)) <= 12 else None
+        if first is not None:
+            return 2, Window(max(first, today), _month_end(first), pair), _month_end(first) < today
     if word in ("thang", "month") and i + 1 < len(words) and words[i + 1].isdigit():
         month = int(words[i + 1][:2])
         if 1 <= month <= 12:
@@ -384,7 +396,9 @@ def _window_at(words: list[str], i: int, today: dt.date) -> tuple[int, Window, b
         return None
     length, date = first
     end = i + lead + length
-    rest = end + (1 if end < len(words) and words[end] in ("den", "toi", "and", "to") else 0)
+    rest = end
+    while rest < len(words) and words[rest] in ("den", "toi", "and", "to", "ngay", "het"):
+        rest += 1
     second = _date_at(words, rest, today)
     if second is not None and second[1] >= date:  # a range
         return rest + second[0] - i, Window(date, second[1], "range"), second[1] < today
@@ -644,6 +658,8 @@ def _rules(q: Question, tags: set[Tag]) -> Intent | None:
         and tags & {Tag.OVERDUE, Tag.DUE, Tag.MOST, Tag.LIST, Tag.UNREPORTED}
     ):
         q.task = None  # a lone number in a list question is not a task's
+    if Tag.AWAITING in tags:
+        return Intent.AWAITING  # "báo xong nhưng văn phòng chưa xác nhận": not a "Đã nhận"
     if Tag.UNACKNOWLEDGED in tags:
         return Intent.UNACKNOWLEDGED
     if q.task is not None:
