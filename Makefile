@@ -29,6 +29,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_handlers.py
 	$(BIN)/python bench/bench_sweep.py
 	$(BIN)/python bench/bench_telegram.py
+	$(BIN)/python bench/bench_broadcast.py
+	$(BIN)/python bench/bench_questions.py
 	$(BIN)/python bench/bench_summary.py
 	$(BIN)/python bench/bench_startup.py
 

@@ -34,6 +34,8 @@ EXPECTED = {
     "tuchoi": {"admin"},
     "sua": {"admin"},
     "huy": {"admin"},
+    "thongbao": {"admin"},
+    "datb": {"head", "staff"},
 }
 USERS = {"admin": "vanphong", "leader": "pct", "head": "gd-khcn", "staff": "cv-khcn", "guest": "stranger"}
 

@@ -4,7 +4,18 @@ from dondoc.handlers.registry import Registry, Router
 
 
 def build_registry(*extra: Router) -> Registry:
-    from dondoc.handlers import common, decisions, edits, extensions, notices, office, picking, reports, tasks
+    from dondoc.handlers import (
+        broadcasts,
+        common,
+        decisions,
+        edits,
+        extensions,
+        notices,
+        office,
+        picking,
+        reports,
+        tasks,
+    )
 
     return Registry(
         [
@@ -17,6 +28,7 @@ def build_registry(*extra: Router) -> Registry:
             office.router,
             notices.router,
             picking.router,
+            broadcasts.router,
             *extra,
         ]
     )

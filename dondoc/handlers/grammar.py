@@ -318,8 +318,18 @@ def _read_windows(question: Question, words: list[str], used: list[bool], today:
         i += length
 
 
-def _window_at(words: list[str], i: int, today: dt.date) -> tuple[int, Window, bool] | None:
-    """The window said at words[i:], as (how many words, window, said of the past)."""
+Said = tuple[int, Window, bool]  # how many words, the window, said of the past
+
+
+def _window_at(words: list[str], i: int, today: dt.date) -> Said | None:
+    """The window said at words[i:]."""
+    return (
+        _named_window(words, i, today) or _counted_window(words, i, today) or _dated_window(words, i, today)
+    )
+
+
+def _named_window(words: list[str], i: int, today: dt.date) -> Said | None:
+    """'hôm nay', 'tuần này', 'tháng 4', 'cuối tháng', 'in April' …"""
     pair = " ".join(words[i : i + 2])
     word = words[i]
     monday = today - dt.timedelta(days=today.weekday())
@@ -353,27 +363,27 @@ def _window_at(words: list[str], i: int, today: dt.date) -> tuple[int, Window, b
         return 2, Window(today, monday + dt.timedelta(days=6), "cuoi tuan"), False
     if pair in ("cuoi nam", "het nam"):
         return 2, Window(today, dt.date(today.year, 12, 31), "cuoi nam"), False
-    if word == "in" and i + 1 < len(words) and words[i + 1] in _MONTHS and words[i + 1] != "may":
-        month = _MONTHS[words[i + 1]]
-        first = dt.date(today.year if month >= today.month else today.year + 1, month, 1)
-        return 2, Window(max(first, today), _month_end(first), pair), False
-    if word in ("thang", "month") and i + 1 < len(words) and (said := _MONTH_YEAR.match(words[i + 1])):
-        first = dt.date(int(said.group(2)), int(said.group(1)), 1) if 1 <= int(said.group(1)) <= 12 else None
-        if first is not None:
-            return 2, Window(max(first, today), _month_end(first), pair), _month_end(first) < today
-    if word in ("thang", "month") and i + 1 < len(words) and words[i + 1].isdigit():
-        month = int(words[i + 1][:2])
+    following = words[i + 1] if i + 1 < len(words) else ""
+    if word == "in" and following in _MONTHS and following != "may":  # "in April"
+        return 2, _month(_MONTHS[following], None, today, pair), False
+    if word in ("thang", "month") and (written := _MONTH_YEAR.match(following)):  # "tháng 4/2026"
+        month, year = int(written.group(1)), int(written.group(2))
         if 1 <= month <= 12:
-            year = today.year if month >= today.month else today.year + 1
-            first = dt.date(year, month, 1)
-            return 2, Window(max(first, today), _month_end(first), pair), False
+            window = _month(month, year, today, pair)
+            return 2, window, window.end < today
+    if word in ("thang", "month") and following.isdigit() and 1 <= int(following[:2]) <= 12:  # "tháng 4"
+        return 2, _month(int(following[:2]), None, today, pair), False
     if pair in ("quy nay", "this quarter"):
-        end_month = 3 * ((today.month - 1) // 3) + 3
-        end = _month_end(dt.date(today.year, end_month, 1))
-        return 2, Window(today, end, "quy nay"), False
+        quarter_end = _month_end(dt.date(today.year, 3 * ((today.month - 1) // 3) + 3, 1))
+        return 2, Window(today, quarter_end, "quy nay"), False
     if pair in ("nam nay", "this year"):
         return 2, Window(today, dt.date(today.year, 12, 31), "nam nay"), False
-    # "15 ngày tới", "trong 15 ngày", "2 tuần tới", "7 ngày qua"
+    return None
+
+
+def _counted_window(words: list[str], i: int, today: dt.date) -> Said | None:
+    """'15 ngày tới', 'trong 15 ngày', '2 tuần tới', '7 ngày qua'."""
+    word = words[i]
     start = i + 1 if word in ("trong", "within", "next", "last") and i + 1 < len(words) else i
     if words[start].isdigit() and start + 1 < len(words) and words[start + 1] in _UNIT_DAYS:
         count = int(words[start][:4]) * _UNIT_DAYS[words[start + 1]]
@@ -387,7 +397,11 @@ def _window_at(words: list[str], i: int, today: dt.date) -> tuple[int, Window, b
         if past:
             return end - i, Window(today - dt.timedelta(days=count), today, label, count), True
         return end - i, Window(today, today + dt.timedelta(days=count), label, count), False
-    # "trước 30/4", "đến hết ngày 15/5/2026", "9/3 - 15/3", "by March 10", a date on its own
+    return None
+
+
+def _dated_window(words: list[str], i: int, today: dt.date) -> Said | None:
+    """'trước 30/4', 'đến hết ngày 15/5/2026', '9/3 - 15/3', 'by March 10', a date on its own."""
     lead = 0
     while i + lead < len(words) and words[i + lead] in _DATE_LEADS:
         lead += 1
@@ -454,6 +468,14 @@ def _date(match: re.Match[str], today: dt.date) -> dt.date | None:
     except ValueError:
         return None
     return date
+
+
+def _month(month: int, year: int | None, today: dt.date, label: str) -> Window:
+    """A month, from today if it has begun; with no year, this one unless it is over."""
+    if year is None:
+        year = today.year if month >= today.month else today.year + 1
+    start = dt.date(year, month, 1)
+    return Window(max(start, today), _month_end(start), label)
 
 
 def _month_end(day: dt.date) -> dt.date:

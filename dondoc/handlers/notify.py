@@ -15,6 +15,7 @@ from dondoc.store.people import people_of_agencies, people_with_role
 
 Compose = Callable[[Person], str]
 Offer = Callable[[Person], list[Choice]]
+Queued = Callable[[Person, int | None], None]
 
 
 def tell(
@@ -26,9 +27,13 @@ def tell(
     choices: Offer | None = None,
     skip: Someone | None = None,
     nudge_id: int | None = None,
+    queued: Queued | None = None,
 ) -> int:
     """Queue `text(person)` (and `choices(person)`), composed in each person's language, once per person
-    (not to `skip`, the person who caused it); returns how many could be reached."""
+    (not to `skip`, the person who caused it); returns how many could be reached.
+
+    `queued(person, outbox_id)` is called for each person told, with the id of their outbox row (None: they
+    could not be reached), for callers that keep track of what became of each message (broadcasts)."""
     reached = 0
     seen: set[int] = {skip.id} if skip is not None else set()
     for person in people:
@@ -37,7 +42,10 @@ def tell(
         seen.add(person.id)
         with use_language(person.language):
             offered = choices(person) if choices else []
-            reached += queue(session, person, text(person), now, kind, offered, nudge_id)
+            row_id = queue(session, person, text(person), now, kind, offered, nudge_id)
+        reached += row_id is not None
+        if queued is not None:
+            queued(person, row_id)
     return reached
 
 
@@ -49,14 +57,15 @@ def queue(
     kind: str,
     choices: Sequence[Choice] = (),
     nudge_id: int | None = None,
-) -> bool:
-    """Queue one message; its choices can be answered by button, or by number on text-only messengers."""
+) -> int | None:
+    """Queue one message; its choices can be answered by button, or by number on text-only messengers.
+    The outbox row's id, None when the person cannot be reached."""
     row = enqueue(
         session, person, text, now, kind=kind, nudge_id=nudge_id, choices=[(c.label, c.data) for c in choices]
     )
     if row is not None and choices:
         flows.offer(session, person.id, [c.data for c in choices], now)
-    return row is not None
+    return row
 
 
 def tell_agencies(

@@ -20,6 +20,7 @@ _PERCENT = re.compile(r"^(-?\d{1,6}(?:[.,]\d+)?)\s*%?$")
 _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
+
 def split_first(text: str) -> tuple[str, str]:
     parts = text.strip().split(None, 1)
     if not parts:

@@ -458,6 +458,37 @@ class Outbox(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
+class Broadcast(Base):
+    """A message the office sent to many agencies at once (/thongbao), once it was confirmed."""
+
+    __tablename__ = "broadcast"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())  # when the preview was shown
+    confirmed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())  # when it was confirmed and queued
+    audience: Mapped[str] = mapped_column(Text)  # as typed: "tatca", "#12", "STC; Sở Y tế"
+    text: Mapped[str] = mapped_column(Text)  # the office's words, without the greeting and closing
+
+    created_by: Mapped[Person | None] = relationship()
+
+
+class BroadcastRecipient(Base):
+    """One person a broadcast went to, or (`person_id` NULL) an agency of its audience with nobody
+    registered to receive it. `outbox_id` NULL: the person could not be reached when it was sent; otherwise
+    the outbox row says whether it is still queued, delivered or failed."""
+
+    __tablename__ = "broadcast_recipient"
+    __table_args__ = (UniqueConstraint("person_id", "broadcast_id", name="uq_broadcast_recipient_person"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcast.id", ondelete="CASCADE"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())  # "Đã nhận"
+
+
 class AuditLog(Base):
     __tablename__ = "audit_log"
 
@@ -500,6 +531,8 @@ __all__ = [
     "AssignmentState",
     "AuditLog",
     "Base",
+    "Broadcast",
+    "BroadcastRecipient",
     "CalendarDay",
     "Conversation",
     "DigestLog",

@@ -185,6 +185,20 @@ def reachable_address(session: Session, person_id: int) -> tuple[str, str] | Non
     return None if row is None else (row[0], row[1])
 
 
+def reachable_ids(session: Session, person_ids: Iterable[int]) -> set[int]:
+    """Which of these people `reachable_address` would find an address for, in one query."""
+    ids = list(person_ids)
+    if not ids:
+        return set()
+    return set(
+        session.scalars(
+            select(PlatformLink.person_id)
+            .where(PlatformLink.person_id.in_(ids), PlatformLink.active.is_(True))
+            .distinct()
+        )
+    )
+
+
 def link_platform(
     session: Session, person: Person, platform: str, user_id: str, chat_id: str, now: dt.datetime
 ) -> None:
