@@ -9,15 +9,7 @@ Each entry is (who, text, about, numbers):
 Database state: today is Monday 2/3/2026.
 """
 
-ALL = "Tất cả các cơ quan"
-STC = "Sở Tài chính"
-SYT = "Sở Y tế"
-SXD = "Sở Xây dựng"
-CAT = "Công an tỉnh"
-KHCN = "Sở Khoa học và Công nghệ"
-TK = "Xã Tịnh Khê"
-REFUSED = "refused"
-UNSURE = "unsure"
+from tests.question_set_blind import ALL, CAT, KHCN, REFUSED, STC, SXD, SYT, TK, UNSURE
 
 BLIND2 = [
     # --- overdue ---

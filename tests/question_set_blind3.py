@@ -5,15 +5,7 @@ who asks, the text exactly as typed, the agency the answer is about (or REFUSED 
 and the set of task numbers the answer must list. Today is Monday 2/3/2026.
 """
 
-ALL = "Tất cả các cơ quan"
-STC = "Sở Tài chính"
-SYT = "Sở Y tế"
-SXD = "Sở Xây dựng"
-CAT = "Công an tỉnh"
-KHCN = "Sở Khoa học và Công nghệ"
-TK = "Xã Tịnh Khê"
-REFUSED = "refused"
-UNSURE = "unsure"
+from tests.question_set_blind import ALL, CAT, KHCN, REFUSED, STC, SXD, SYT, TK, UNSURE
 
 BLIND3 = [
     # --- overdue, all agencies ---

@@ -13,21 +13,9 @@ from dondoc.store.agencies import find_agency
 from dondoc.store.tasks import add_task
 from dondoc.text import strip_diacritics
 from tests.conftest import TZ
-from tests.question_set_blind import BLIND
+from tests.question_set_blind import ALL, BLIND, CAT, KHCN, REFUSED, STC, SXD, SYT, TK, UNSURE
 from tests.question_set_blind2 import BLIND2
 from tests.question_set_blind3 import BLIND3
-
-ALL = "Tất cả các cơ quan"
-STC, SYT, SXD, CAT, KHCN, TK = (
-    "Sở Tài chính",
-    "Sở Y tế",
-    "Sở Xây dựng",
-    "Công an tỉnh",
-    "Sở Khoa học và Công nghệ",
-    "Xã Tịnh Khê",
-)
-REFUSED = "refused"  # the answer is a refusal that names what the person may ask instead
-UNSURE = "unsure"  # the bot says what it understood and that it cannot answer
 
 
 def at(text: str) -> dt.datetime:
