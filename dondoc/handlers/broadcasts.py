@@ -4,9 +4,9 @@ delivery report), and /datb, a recipient's "Đã nhận".
 `/thongbao AUDIENCE: TEXT`. The audience comes first, then a colon (or | or a new line), then the text. A
 keyword audience or `#N` may be followed by a space alone, except the keywords that also begin agency
 names (sở, xã, phường). Keywords, with or without diacritics and in any case:
-tatca (every active agency), thutruong (the head of every agency), xa (communes, wards, special zones),
-so (departments, boards, the inspectorate), quahan (agencies with overdue work), #12 (every agency with a
-part in task 12); otherwise agency names or codes separated by ; or ,.
+tatca (every active agency but the offices), thutruong (the head of every such agency), xa (communes,
+wards, special zones), so (departments, boards, the inspectorate), quahan (agencies with overdue
+work), #12 (every agency with a part in task 12); otherwise agency names or codes separated by ; or ,.
 """
 
 import datetime as dt
@@ -25,6 +25,7 @@ from dondoc.store.agencies import find_agency, names_of
 from dondoc.store.broadcasts import (
     COMMUNE_KINDS,
     DEPARTMENT_KINDS,
+    EVERY_KIND,
     Problem,
     Sent,
     Status,
@@ -177,7 +178,7 @@ def _keyword_audience(ctx: Context, typed: str, kind: Kind) -> Audience:
     elif kind == Kind.DEPARTMENTS:
         ids = active_agency_ids(session, DEPARTMENT_KINDS)
     else:
-        ids = active_agency_ids(session)
+        ids = active_agency_ids(session, EVERY_KIND)
     if not ids:
         raise _refusal(_("The directory has no agency for “{typed}”.").format(typed=typed))
     return Audience(typed, tuple(ids), heads_only=kind == Kind.HEADS)
