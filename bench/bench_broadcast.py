@@ -1,6 +1,6 @@
 """A /thongbao broadcast to 1,000 people (`.venv/bin/python bench/bench_broadcast.py [N]`).
 
-N people (1,000 by default) registered on Telegram, spread over every agency of the directory (a head
+N people (1,000 by default) registered on Telegram, spread over every agency `tatca` reaches (a head
 each, the rest focal officers). The office's real `/thongbao tatca: …` and its "có" go through the
 dispatcher (preview, then confirm: one outbox message per person, each composed in their language, and a
 recipient row each); then the real outbox sender delivers them through the real Telegram transport to the
@@ -20,6 +20,7 @@ from bench.bench_telegram import print_delivery, telegram_app, telegram_person, 
 from dondoc.bot.app import CONSOLE, App
 from dondoc.handlers.messages import Incoming
 from dondoc.store.agencies import list_agencies
+from dondoc.store.broadcasts import EVERY_KIND
 from dondoc.store.models import Role
 from tests.fake_telegram import FakeTelegram
 
@@ -30,7 +31,7 @@ def seed(app: App, count: int) -> int:
     """`count` people on Telegram over every active agency; returns how many agencies."""
     now = app.clock()
     with app.sessions() as session:
-        agencies = list_agencies(session)
+        agencies = [a for a in list_agencies(session) if a.kind in EVERY_KIND]  # those "tatca" reaches
         for i in range(count):
             agency = agencies[i % len(agencies)]
             role = Role.HEAD if i < len(agencies) else Role.STAFF
