@@ -35,6 +35,7 @@ TRIGGERS = {"task_agency_tally_insert", "task_agency_tally_update", "task_agency
 def counted(session: Session, today: dt.date, soon_days: int = 7) -> dict[int, AgencyCounts]:
     """The reference: every lead assignment counted, as the summary did before the tallies."""
     is_open = TaskAgency.state == AssignmentState.OPEN
+    done = TaskAgency.state == AssignmentState.DONE
     query = (
         select(
             TaskAgency.agency_id,
@@ -48,6 +49,9 @@ def counted(session: Session, today: dt.date, soon_days: int = 7) -> dict[int, A
             func.count().filter(TaskAgency.state == AssignmentState.REPORTED),
             func.count().filter(TaskAgency.state == AssignmentState.DONE),
             func.count().filter(is_open, TaskAgency.received_at.is_(None)),
+            func.count().filter(done, TaskAgency.completed_on <= TaskAgency.deadline),
+            func.count().filter(done, TaskAgency.completed_on > TaskAgency.deadline),
+            func.count().filter(TaskAgency.deadline.is_(None)),
         )
         .where(TaskAgency.role == AgencyRole.LEAD, TaskAgency.state != AssignmentState.CANCELLED)
         .group_by(TaskAgency.agency_id)

@@ -275,8 +275,8 @@ class TaskAgency(Base):
 
 class AgencyTally(Base):
     """Per agency, its lead assignments (task_agency rows with role lead) counted by state, kept by the
-    database itself: triggers on task_agency (migration 0006) change these numbers in the same
-    transaction as every insert, update or delete of a row — ORM or not. Never written by the ORM,
+    database itself: triggers on task_agency (migrations 0006, then 0008) change these numbers in the
+    same transaction as every insert, update or delete of a row — ORM or not. Never written by the ORM,
     except that `store.tasks.agency_counts` moves `as_of` on to a new day.
 
     `overdue` counts the open ones due before `as_of`, `due_soon` those due from `as_of` to `soon_until`;
@@ -295,6 +295,10 @@ class AgencyTally(Base):
     due_soon: Mapped[int] = mapped_column(default=0, server_default="0")
     as_of: Mapped[dt.date | None] = mapped_column(Date)
     soon_until: Mapped[dt.date | None] = mapped_column(Date)
+    # Migration 0008: done on or before / after the deadline in force; open, reported or done undated.
+    done_on_time: Mapped[int] = mapped_column(default=0, server_default="0")
+    done_late: Mapped[int] = mapped_column(default=0, server_default="0")
+    undated: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class Report(Base):
@@ -452,6 +456,7 @@ class Outbox(Base):
     choices: Mapped[list[list[str]] | None] = mapped_column(JSON)
     kind: Mapped[str] = mapped_column(String(20), default="message")
     nudge_id: Mapped[int | None] = mapped_column(ForeignKey("nudge_log.id"))
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))  # sent with it (a chart)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(default=0)

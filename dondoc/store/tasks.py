@@ -60,6 +60,9 @@ class AgencyCounts:
     awaiting_confirmation: int  # completion reported, the office is to decide
     done: int
     not_received: int  # open and nobody of the agency has said "Đã nhận"
+    done_on_time: int = 0  # done on or before the deadline in force
+    done_late: int = 0
+    undated: int = 0  # open, awaiting or done, with no deadline ("thường xuyên")
 
     @property
     def unfinished(self) -> int:
@@ -491,6 +494,9 @@ def agency_counts(
         tally.not_received,
         tally.as_of,
         tally.soon_until,
+        tally.done_on_time,
+        tally.done_late,
+        tally.undated,
     ).where(tally.open_count + tally.reported_count + tally.done_count > 0)
     if ids is not None:
         query = query.where(tally.agency_id.in_(ids))
@@ -501,11 +507,13 @@ def agency_counts(
     recount = {row[0] for row in rows if row[7] != today or row[8] != until}
     soon = _open_due(session, sorted(recount), today, until + dt.timedelta(days=1)) if recount else {}
     counts: dict[int, AgencyCounts] = {}
-    for agency_id, open_, overdue, due_soon, reported, done, not_received, _as_of, _until in rows:
+    for agency_id, open_, overdue, due_soon, reported, done, not_received, _as_of, _until, *rest in rows:
         if agency_id in recount:
             overdue += moved.get(agency_id, 0)
             due_soon = soon.get(agency_id, 0)
-        counts[agency_id] = AgencyCounts(agency_id, open_, overdue, due_soon, reported, done, not_received)
+        counts[agency_id] = AgencyCounts(
+            agency_id, open_, overdue, due_soon, reported, done, not_received, *rest
+        )
     return counts
 
 
