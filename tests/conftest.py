@@ -129,8 +129,15 @@ def database_url(migrated_template: Path | None, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
-def config(database_url: str) -> Config:
-    return Config.load(env_file=None, environ={"DATABASE_URL": database_url, "SQLITE_SYNCHRONOUS": "NORMAL"})
+def config(database_url: str, tmp_path: Path) -> Config:
+    return Config.load(
+        env_file=None,
+        environ={
+            "DATABASE_URL": database_url,
+            "SQLITE_SYNCHRONOUS": "NORMAL",
+            "CONSOLE_FILES_DIR": str(tmp_path / "files"),  # where the console saves files it is sent
+        },
+    )
 
 
 @pytest.fixture

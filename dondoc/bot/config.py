@@ -87,6 +87,7 @@ class ConsoleConfig:
 
     user: str = "vanphong"
     read_input: bool = True
+    files_dir: Path = Path("data/files")  # where files sent to a console person (a workbook) are saved
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,7 @@ class Config:
             console=ConsoleConfig(
                 user=get("CONSOLE_USER") or "vanphong",
                 read_input=not (get("TELEGRAM_BOT_TOKEN") or get("ZALO_BOT_TOKEN")),
+                files_dir=Path(get("CONSOLE_FILES_DIR") or "data/files"),
             ),
             allow_linking=_bool(get("ALLOW_LINKING"), True),
             sqlite_synchronous=synchronous,

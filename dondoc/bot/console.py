@@ -8,6 +8,8 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
 from typing import TextIO
 
 from dondoc.bot.config import Config, ConsoleConfig
@@ -37,6 +39,7 @@ class ConsoleTransport:
         interactive: bool | None = None,
     ) -> None:
         self.user = config.user
+        self.files_dir = config.files_dir
         self.language = language
         self.out = out or sys.stdout
         self.read = read or StdinLines(self.out).read
@@ -109,9 +112,29 @@ class ConsoleTransport:
         self.done.set()
 
     async def send(self, address: str, message: Reply) -> Delivery:
-        text = render(message)
+        saved = [self._save(a) for a in message.attachments if a.content is not None]
+        linked = tuple(a for a in message.attachments if a.content is None)
+        text = render(replace(message, attachments=linked))
         print(f"📬 {text}" if message.queued else text, file=self.out)
+        with use_language(self.language):
+            for path in saved:
+                print("  📎 " + _("saved as {path}").format(path=path), file=self.out)
         return Delivery.SENT
+
+    def _save(self, attachment: Attachment) -> Path:
+        """A file sent to the console person (a workbook, a chart), written under the files folder; a name
+        already there gets a number rather than being overwritten."""
+        folder = self.files_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        name = Path(attachment.filename).name or "file"
+        path, stem, suffix = folder / name, Path(name).stem, Path(name).suffix
+        number = 1
+        while path.exists():
+            number += 1
+            path = folder / f"{stem}-{number}{suffix}"
+        assert attachment.content is not None
+        path.write_bytes(attachment.content)
+        return path
 
 
 class StdinLines:

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 
 from dondoc.bot.app import App
 from dondoc.bot.transport import Delivery, Transport, first_of
-from dondoc.handlers.messages import Choice, Reply
+from dondoc.handlers.messages import Attachment, Choice, Reply
+from dondoc.store.files import stored_files
 from dondoc.store.outbox import pending, settle
 
 log = logging.getLogger(__name__)
@@ -58,13 +59,23 @@ class OutboxSender:
 
     def _pending(self, name: str, addresses: Sequence[str] | None) -> list[tuple[int, str, Reply]]:
         with self.app.sessions() as session:
+            rows = pending(session, name, addresses, limit=BATCH)
+            files = stored_files(session, {r.file_id for r in rows if r.file_id is not None})
             return [
                 (
                     r.id,
                     r.chat_id,
-                    Reply(r.text, tuple(Choice(label, data) for label, data in r.choices or ()), queued=True),
+                    Reply(
+                        r.text,
+                        tuple(Choice(label, data) for label, data in r.choices or ()),
+                        tuple(
+                            Attachment(f.filename, f.content, mime_type=f.mime_type)
+                            for f in ([files[r.file_id]] if r.file_id in files else [])
+                        ),
+                        queued=True,
+                    ),
                 )
-                for r in pending(session, name, addresses, limit=BATCH)
+                for r in rows
             ]
 
     def _settle(self, row_id: int, name: str, address: str, outcome: Delivery) -> None:

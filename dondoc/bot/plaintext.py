@@ -7,7 +7,10 @@ def render(reply: Reply) -> str:
     """Plain text; choices become numbered lines that the person answers with the number."""
     lines = [reply.text]
     lines += [f"  {i}. {choice.label}" for i, choice in enumerate(reply.choices, start=1)]
-    lines += [f"  📎 {a.filename}" + (f" {a.url}" if a.url else "") for a in reply.attachments]
+    lines += [
+        f"  📎 {a.filename}" + (f" {a.url}" if a.url else f": {a.note}" if a.note else "")
+        for a in reply.attachments
+    ]
     return "\n".join(lines)
 
 

@@ -20,6 +20,7 @@ class Attachment:
     content: bytes | None = None
     url: str | None = None
     mime_type: str | None = None
+    note: str | None = None  # shown instead of the file by a messenger that cannot carry it (Zalo)
 
 
 @dataclass(frozen=True)

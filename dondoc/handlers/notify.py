@@ -28,6 +28,7 @@ def tell(
     skip: Someone | None = None,
     nudge_id: int | None = None,
     queued: Queued | None = None,
+    file_id: int | None = None,
 ) -> int:
     """Queue `text(person)` (and `choices(person)`), composed in each person's language, once per person
     (not to `skip`, the person who caused it); returns how many could be reached.
@@ -42,7 +43,7 @@ def tell(
         seen.add(person.id)
         with use_language(person.language):
             offered = choices(person) if choices else []
-            row_id = queue(session, person, text(person), now, kind, offered, nudge_id)
+            row_id = queue(session, person, text(person), now, kind, offered, nudge_id, file_id)
         reached += row_id is not None
         if queued is not None:
             queued(person, row_id)
@@ -57,11 +58,19 @@ def queue(
     kind: str,
     choices: Sequence[Choice] = (),
     nudge_id: int | None = None,
+    file_id: int | None = None,
 ) -> int | None:
     """Queue one message; its choices can be answered by button, or by number on text-only messengers.
     The outbox row's id, None when the person cannot be reached."""
     row = enqueue(
-        session, person, text, now, kind=kind, nudge_id=nudge_id, choices=[(c.label, c.data) for c in choices]
+        session,
+        person,
+        text,
+        now,
+        kind=kind,
+        nudge_id=nudge_id,
+        choices=[(c.label, c.data) for c in choices],
+        file_id=file_id,
     )
     if row is not None and choices:
         flows.offer(session, person.id, [c.data for c in choices], now)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,3 +31,10 @@ def store_file(
     session.add(stored)
     session.flush()
     return stored
+
+
+def stored_files(session: Session, file_ids: Iterable[int]) -> dict[int, StoredFile]:
+    ids = list(file_ids)
+    if not ids:
+        return {}
+    return {f.id: f for f in session.scalars(select(StoredFile).where(StoredFile.id.in_(ids)))}

@@ -22,11 +22,13 @@ def enqueue(
     kind: str = "message",
     nudge_id: int | None = None,
     choices: Sequence[tuple[str, str]] = (),
+    file_id: int | None = None,
 ) -> int | None:
     """Queue `text` for `person` through their newest link; the new row's id, None when they cannot be
     reached.
 
-    `choices` are (label, command) answers offered with it: buttons on Telegram, numbered lines elsewhere.
+    `choices` are (label, command) answers offered with it: buttons on Telegram, numbered lines elsewhere;
+    `file_id` a stored file sent with it.
     The row is inserted at once (a statement compiled once), not added to the session to be flushed.
     """
     if not person.active:
@@ -47,6 +49,7 @@ def enqueue(
                 "kind": kind,
                 "nudge_id": nudge_id,
                 "choices": [list(c) for c in choices] or None,
+                "file_id": file_id,
                 "created_at": now,
             },
         ),
