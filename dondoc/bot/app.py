@@ -2,7 +2,12 @@
 line and the runtime (`root.py`) share. Nothing here knows a messenger."""
 
 import datetime as dt
+import errno
 import logging
+import os
+import tempfile
+from contextlib import suppress
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
@@ -21,6 +26,7 @@ from dondoc.store.people import add_person, count_people, links_on, set_link_act
 if TYPE_CHECKING:
     from dondoc.nudges.ladder import NudgePolicy
     from dondoc.nudges.sweep import Message
+    from dondoc.reports.workbook import WorkbookInfo
 
 log = logging.getLogger(__name__)
 CONSOLE = "console"
@@ -124,6 +130,46 @@ class App:
             sent = send_digest(session, kind, now, self.config.tz)
             session.commit()
         return sent
+
+    def export(
+        self,
+        path: Path,
+        *,
+        agency_id: int | None = None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        language: str | None = None,
+    ) -> "WorkbookInfo":
+        """The assignments workbook (`reports.workbook`) as of today, written to `path` whole or not at all:
+        to a temporary file beside it, renamed over `path` once complete. OSError when it cannot be written
+        there (a folder, a missing folder, no permission, a full disk)."""
+        from dondoc.reports.workbook import write_workbook  # openpyxl only when a workbook is made
+
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
+        try:
+            with (
+                os.fdopen(descriptor, "wb") as out,
+                self.sessions() as session,
+                use_language(language or self.config.default_language),
+            ):
+                info = write_workbook(
+                    out,
+                    session,
+                    today=self.clock().astimezone(self.config.tz).date(),
+                    tz=self.config.tz,
+                    agency_id=agency_id,
+                    start=start,
+                    end=end,
+                )
+            os.chmod(temporary, 0o644)  # mkstemp's 0600 is for the half-written file only
+            os.replace(temporary, path)
+        except BaseException:
+            with suppress(OSError):
+                os.unlink(temporary)
+            raise
+        return info
 
     def mark_reachable(self, platform: str, address: str, reachable: bool) -> None:
         """Record that a chat can (not) be reached; the office hears when someone blocked the bot."""
