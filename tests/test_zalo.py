@@ -331,3 +331,75 @@ def test_a_picture_with_a_public_url_goes_as_a_photo_and_a_workbook_is_named_wit
     assert [c["params"]["photo"] for c in fake.calls if c["method"] == "sendPhoto"] == [
         "https://bot.example/f/chart.png"
     ]
+
+
+def test_files_go_to_zalo_as_signed_expiring_downloads_beside_the_webhook(zl, fake):
+    """Zalo carries no documents: with a public webhook, a workbook and a chart go as links to downloads
+    the bot serves itself, signed with the webhook's secret and valid for a day."""
+    from dondoc.bot.downloads import TTL_SECONDS
+    from dondoc.handlers.messages import Attachment
+
+    port = free_port()
+    zl.config = replace(
+        zl.config,
+        zalo=replace(
+            zl.config.zalo,
+            webhook_url="https://bot.quangngai.example/zalo/hook",
+            webhook_secret="zalo-secret-123",
+            webhook_port=port,
+        ),
+    )
+    workbook, chart = b"PK\x03\x04 the workbook", b"\x89PNG\r\n\x1a\n the chart"
+    message = Reply(
+        "Báo cáo tuần",
+        attachments=(
+            Attachment("bao-cao.xlsx", workbook, mime_type="application/vnd.ms-excel", note="hỏi Văn phòng"),
+            Attachment("bieu-do.png", chart, mime_type="image/png"),
+        ),
+    )
+    now = [1_000_000.0]
+
+    async def scenario():
+        bot = ZaloTransport(zl.config.zalo, clock=lambda: now[0])
+        root = Bot(zl, [bot], schedule=False)
+        await root.start_transport(bot)
+        try:
+            assert await bot.send(str(OFFICER), message) == Delivery.SENT
+            text = fake.texts_to(OFFICER)[-1]
+            [photo] = [s for s in fake.sent if s["method"] == "sendPhoto"]
+            link = next(
+                w for w in text.split() if w.startswith("https://bot.quangngai.example/zalo/hook/files/")
+            )
+            assert "hỏi Văn phòng" not in text  # the link, not the note
+            local = link.replace("https://bot.quangngai.example", f"http://127.0.0.1:{port}")
+            async with httpx.AsyncClient() as client:
+                got = await client.get(local)
+                assert (got.status_code, got.content) == (200, workbook)
+                pictured = await client.get(
+                    photo["photo"].replace("https://bot.quangngai.example", f"http://127.0.0.1:{port}")
+                )
+                assert pictured.content == chart
+                parts = local.split("/")
+                parts[-2] = "0" * 64  # a forged signature
+                assert (await client.get("/".join(parts))).status_code == 403
+                now[0] += TTL_SECONDS + 1
+                assert (await client.get(local)).status_code == 410
+        finally:
+            await root.stop()
+
+    asyncio.run(scenario())
+
+
+def test_without_a_public_webhook_zalo_names_the_file_and_where_to_get_it(zl, fake):
+    from dondoc.handlers.messages import Attachment
+
+    message = Reply(
+        "Báo cáo", attachments=(Attachment("bao-cao.xlsx", b"PK", note="gõ /xuat trên Telegram"),)
+    )
+
+    async def scenario():
+        async with running(zl) as bot:
+            assert await bot.send(str(OFFICER), message) == Delivery.SENT
+
+    asyncio.run(scenario())
+    assert "bao-cao.xlsx: gõ /xuat trên Telegram" in fake.texts_to(OFFICER)[-1]

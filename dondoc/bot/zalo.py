@@ -12,7 +12,9 @@ import contextlib
 import hmac
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,6 +23,7 @@ import tornado.httpserver
 import tornado.web
 
 from dondoc.bot.config import Config, ZaloConfig
+from dondoc.bot.downloads import Downloads
 from dondoc.bot.plaintext import render, split_text
 from dondoc.bot.ratelimit import RateLimiter
 from dondoc.bot.transport import Delivery, MenuSource, OnIncoming, Retry, retrying, send_pieces
@@ -143,6 +146,7 @@ class ZaloTransport:
         config: ZaloConfig,
         limiter: RateLimiter | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         if not config.token:
             raise ValueError("ZALO_BOT_TOKEN is not set")
@@ -157,6 +161,12 @@ class ZaloTransport:
         self._polling: asyncio.Task[None] | None = None
         self._server: tornado.httpserver.HTTPServer | None = None
         self.done = asyncio.Event()
+        # With a public webhook, files go as signed links to downloads served beside it.
+        self.downloads = (
+            Downloads(config.webhook_secret, config.webhook_url, clock=clock)
+            if config.webhook_secret and config.webhook_url
+            else None
+        )
 
     # Lifecycle -------------------------------------------------------------------------------
 
@@ -231,7 +241,10 @@ class ZaloTransport:
                     return
                 self.set_status(200 if await transport.handle(payload) else 400)
 
-        application = tornado.web.Application([(path, Hook)])
+        routes: list[Any] = [(path, Hook)]
+        if self.downloads is not None:
+            routes.append(self.downloads.handler(path))  # beside the hook, behind the same proxy rule
+        application = tornado.web.Application(routes)
         self._server = tornado.httpserver.HTTPServer(application, max_body_size=MAX_BODY)
         self._server.listen(self.config.webhook_port, self.config.webhook_listen)
 
@@ -268,7 +281,13 @@ class ZaloTransport:
 
     async def send(self, address: str, message: Reply) -> Delivery:
         """Text only: choices become numbered lines; pictures with a public URL go as photos, other
-        attachments are named in the text."""
+        attachments are named in the text — as signed download links when the bot has a public webhook,
+        else with their note (where to get them)."""
+        if self.downloads is not None and any(a.content is not None for a in message.attachments):
+            published = tuple(
+                self.downloads.publish(a) if a.content is not None else a for a in message.attachments
+            )
+            message = replace(message, attachments=published)
         calls: list[tuple[str, dict[str, Any]]] = [
             ("sendMessage", {"text": piece}) for piece in split_text(render(message), MAX_TEXT)
         ]
