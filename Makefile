@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_telegram.py
 	$(BIN)/python bench/bench_broadcast.py
 	$(BIN)/python bench/bench_questions.py
+	$(BIN)/python bench/bench_export.py
 	$(BIN)/python bench/bench_summary.py
 	$(BIN)/python bench/bench_startup.py
 

@@ -36,6 +36,8 @@ EXPECTED = {
     "huy": {"admin"},
     "thongbao": {"admin"},
     "datb": {"head", "staff"},
+    "xuat": {"admin", "leader", "head", "staff"},
+    "danhgia": {"admin", "leader"},
 }
 USERS = {"admin": "vanphong", "leader": "pct", "head": "gd-khcn", "staff": "cv-khcn", "guest": "stranger"}
 

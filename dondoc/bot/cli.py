@@ -16,7 +16,7 @@ from dondoc.bot.logs import configure_logging
 from dondoc.bot.root import Bot
 from dondoc.handlers import parsing
 from dondoc.handlers.messages import Attachment, Refusal
-from dondoc.i18n import _, use_language
+from dondoc.i18n import LANGUAGES, _, format_date, ngettext, use_language
 from dondoc.store.agencies import (
     AgencyRow,
     DirectoryError,
@@ -73,6 +73,24 @@ def _parser() -> argparse.ArgumentParser:
     schedule.add_argument("--json", action="store_true")
     once = nudge_sub.add_parser("sweep", help="run one sweep now (the scheduler does this every few minutes)")
     once.add_argument("--at", help="local time instead of now")
+    digest = sub.add_parser("digest", help="the office's daily and the leaders' weekly digest")
+    digest_sub = digest.add_subparsers(dest="action", required=True)
+    shown = digest_sub.add_parser(
+        "preview", help="print a digest as it would go out; sends and records nothing"
+    )
+    shown.add_argument("kind", choices=["daily", "weekly"])
+    shown.add_argument("--at", help='local time instead of now, e.g. "2026-03-23 08:00"')
+    shown.add_argument(
+        "--language", choices=["vi", "en"], help="the recipient's language (default: the bot's)"
+    )
+    export = sub.add_parser(
+        "export", help="write the assignments workbook (.xlsx): a summary by agency and every assignment"
+    )
+    export.add_argument("file", type=Path, help="where to write it, e.g. tong-hop.xlsx")
+    export.add_argument("--agency", help="one agency's assignments only (name, alias or code)")
+    export.add_argument("--from", dest="start", help="original deadlines from this day, e.g. 1/1/2026")
+    export.add_argument("--to", dest="end", help="original deadlines up to this day, e.g. 31/12/2026")
+    export.add_argument("--language", choices=list(LANGUAGES), help="of the headers (default: the bot's)")
     calendar = sub.add_parser("calendar", help="extra days off and make-up working days")
     calendar_sub = calendar.add_subparsers(dest="action", required=True)
     for action, text in (("add-off", "an extra day off"), ("add-workday", "a make-up working day")):
@@ -139,6 +157,10 @@ def _dispatch(args: argparse.Namespace, app: App, config: Config) -> int:
         return _nudges(app, args)
     if command == "calendar":
         return _calendar(app, args)
+    if command == "export":
+        return _export(app, args)
+    if command == "digest":
+        return _digest(app, args)
     return _agencies(app, args)
 
 
@@ -211,6 +233,71 @@ def _nudges(app: App, args: argparse.Namespace) -> int:
             alarm = " ⚠️" if step.escalate else ""
             print(f"— {head}→ {person.name} ({agency}) · #{message.owed.task_id} · {step.name}{alarm}")
             print(message.text)
+    return 0
+
+
+def _digest(app: App, args: argparse.Namespace) -> int:
+    """`dondoc digest preview daily|weekly`: the text, and where the weekly chart was saved."""
+    from dondoc.nudges.digests import preview
+
+    try:
+        at = _moment(app, args.at) if args.at else app.clock()
+    except Refusal as refusal:
+        print(refusal.message, file=sys.stderr)
+        return 2
+    with app.sessions() as session, use_language(args.language or app.config.default_language):
+        reply = preview(session, args.kind, at, app.config.tz)
+        print(reply.text)
+        folder = app.config.console.files_dir
+        for attachment in reply.attachments:
+            assert attachment.content is not None
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"{args.kind}-{at:%Y%m%d-%H%M}-{attachment.filename}"
+            path.write_bytes(attachment.content)
+            print("📎 " + _("chart saved as {path}").format(path=path))
+    return 0
+
+
+def _export(app: App, args: argparse.Namespace) -> int:
+    """`dondoc export FILE.xlsx [--agency X] [--from dd/mm/yyyy] [--to dd/mm/yyyy] [--language vi|en]`: what
+    /xuat sends, written to a file; a bad agency, date, period or path is one line on stderr and exit 2."""
+    with use_language(args.language or app.config.default_language):
+        try:
+            start = _day(app, args.start) if args.start is not None else None
+            end = _day(app, args.end) if args.end is not None else None
+            if start is not None and end is not None and start > end:
+                raise Refusal(
+                    _("The period cannot end ({end}) before it starts ({start}).").format(
+                        start=format_date(start), end=format_date(end)
+                    )
+                )
+            agency_id = None
+            if args.agency is not None:
+                with app.sessions() as session:
+                    agency_id = parsing.agency(session, args.agency).id
+        except Refusal as refusal:
+            print(refusal.message, file=sys.stderr)
+            return 2
+        try:
+            info = app.export(args.file, agency_id=agency_id, start=start, end=end, language=args.language)
+        except IsADirectoryError:
+            print(
+                _("{path} is a folder. Give the workbook a file name, for example {example}.").format(
+                    path=args.file, example=args.file / "tong-hop.xlsx"
+                ),
+                file=sys.stderr,
+            )
+            return 2
+        except OSError as exc:
+            print(f"dondoc: {args.file}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        agencies = ngettext("{n} agency", "{n} agencies", len(info.summaries)).format(n=len(info.summaries))
+        rows = ngettext("{n} assignment", "{n} assignments", info.rows).format(n=info.rows)
+        print(
+            _("Workbook written to {path}: {agencies}, {rows}.").format(
+                path=args.file, agencies=agencies, rows=rows
+            )
+        )
     return 0
 
 

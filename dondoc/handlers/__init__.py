@@ -9,6 +9,7 @@ def build_registry(*extra: Router) -> Registry:
         common,
         decisions,
         edits,
+        exports,
         extensions,
         notices,
         office,
@@ -29,6 +30,7 @@ def build_registry(*extra: Router) -> Registry:
             notices.router,
             picking.router,
             broadcasts.router,
+            exports.router,
             *extra,
         ]
     )

@@ -11,8 +11,8 @@ from dondoc.handlers.messages import Context, Reply
 from dondoc.handlers.office import counts_sentence, summary
 from dondoc.handlers.render import part_deadline, part_line, progress_phrase, state_phrase
 from dondoc.i18n import _, format_date, format_datetime, format_percent_value
-from dondoc.store.agencies import names_of
-from dondoc.store.models import Agency, AgencyRole, AssignmentState, ReportKind
+from dondoc.store.agencies import code_of, names_of
+from dondoc.store.models import AgencyRole, AssignmentState, ReportKind
 from dondoc.store.tasks import (
     SOON_DAYS,
     Part,
@@ -86,17 +86,10 @@ def _commands(ctx: Context, question: Question) -> str:
         return f"/xem {question.task}"
     if not access.sees_every_agency(ctx):
         return "/tiendo, /nhiemvu, /sapden"
-    code = _code(ctx, question.agency_id)
+    code = code_of(ctx.session, question.agency_id) if question.agency_id else ""
     if code:
         return f"/tonghop {code}, /quahan {code}, /sapden 7 {code}"
     return "/tonghop, /quahan, /sapden"
-
-
-def _code(ctx: Context, agency_id: int | None) -> str:
-    if agency_id is None:
-        return ""
-    agency = ctx.session.get(Agency, agency_id)
-    return agency.code if agency is not None else ""
 
 
 # The answers ---------------------------------------------------------------------------------------
@@ -136,7 +129,7 @@ def _listing(
 def _full_list(ctx: Context, command: str, agency_id: int | None) -> str:
     if not access.sees_every_agency(ctx):
         return _("Your agency's whole list: /nhiemvu.")
-    code = _code(ctx, agency_id)
+    code = code_of(ctx.session, agency_id) if agency_id else ""
     return _("The whole list: {command}.").format(command=f"{command} {code}".strip())
 
 

@@ -171,6 +171,11 @@ def part_line(row: ListRow, today: dt.date, tz: ZoneInfo, show_agency: bool = Fa
     return line + "\n   " + details
 
 
+def rate_phrase(part: int, whole: int) -> str:
+    """'83%' of the whole, '—' when there is none (an on-time rate with nothing due)."""
+    return format_percent_value(round(100 * part / whole)) if whole else "—"
+
+
 def agency_names(agencies: list[Agency]) -> str:
     return "; ".join(a.name for a in agencies) or "—"
 

@@ -86,6 +86,11 @@ _DIRECTORY_VERSION = select(
 )
 
 
+def code_of(session: Session, agency_id: int) -> str:
+    agency = session.get(Agency, agency_id)
+    return agency.code if agency is not None else ""
+
+
 def names_of(session: Session, agency_ids: Iterable[int]) -> dict[int, str]:
     ids = list(agency_ids)
     if not ids:
