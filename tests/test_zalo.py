@@ -55,6 +55,19 @@ async def running(app: App, time: VirtualTime | None = None):
         await root.stop()
 
 
+def with_webhook(app: App, port: int) -> None:
+    """The bot behind https://bot.quangngai.example/zalo/hook, its receiver on 127.0.0.1:`port`."""
+    app.config = replace(
+        app.config,
+        zalo=replace(
+            app.config.zalo,
+            webhook_url="https://bot.quangngai.example/zalo/hook",
+            webhook_secret="zalo-secret-123",
+            webhook_port=port,
+        ),
+    )
+
+
 async def until(fake: FakeZalo, predicate, within: float = 10.0) -> None:
     assert await asyncio.to_thread(fake.wait_until, predicate, within), "the bot did not answer in time"
 
@@ -129,15 +142,7 @@ def test_the_same_message_delivered_twice_is_handled_once(zl, fake):
 
 def test_webhook_refuses_a_wrong_secret_and_handles_both_body_shapes(zl, fake):
     port = free_port()
-    zl.config = replace(
-        zl.config,
-        zalo=replace(
-            zl.config.zalo,
-            webhook_url="https://bot.quangngai.example/zalo/hook",
-            webhook_secret="zalo-secret-123",
-            webhook_port=port,
-        ),
-    )
+    with_webhook(zl, port)
     chat = Chat(zl)
     code = chat.invite("KHCN", "staff")
     url = f"http://127.0.0.1:{port}/zalo/hook"
@@ -340,15 +345,7 @@ def test_files_go_to_zalo_as_signed_expiring_downloads_beside_the_webhook(zl, fa
     from dondoc.handlers.messages import Attachment
 
     port = free_port()
-    zl.config = replace(
-        zl.config,
-        zalo=replace(
-            zl.config.zalo,
-            webhook_url="https://bot.quangngai.example/zalo/hook",
-            webhook_secret="zalo-secret-123",
-            webhook_port=port,
-        ),
-    )
+    with_webhook(zl, port)
     workbook, chart = b"PK\x03\x04 the workbook", b"\x89PNG\r\n\x1a\n the chart"
     message = Reply(
         "Báo cáo tuần",
