@@ -343,9 +343,9 @@ class _RowStream:
             parts.append("</row>")
             number += 1
             if len(parts) > self.BATCH * 12:
-                self.out.write("".join(parts).encode())
+                self.out.write("".join(parts).encode("utf-8", "replace"))
                 parts.clear()
-        self.out.write("".join(parts).encode())
+        self.out.write("".join(parts).encode("utf-8", "replace"))  # a lone surrogate becomes "?"
         return number - self.first_row
 
 
