@@ -315,6 +315,9 @@ def _guest_refusal() -> Refusal:
 
 _REPORT_SHAPE = re.compile(r"^\s*#?\d+\s+\d{1,3}\s*%")
 _ASKING = {"ai", "nao", "gi", "may", "dau"}  # words that ask wherever they stand
+# Commands that read and take a number at most (a page, a task, a number of days): more words after it
+# can only be a question. Commands that write (a report's text follows its number) are not here.
+_NUMBER_ONLY = {"nhiemvu", "xem", "sapden", "tiendo"}
 _QUESTION_END = {"chua", "khong", "ko", "k", "nhi", "ha", "vay", "sao", "nao", "gi", "dau", "ai", "a", "chu"}
 
 
@@ -332,6 +335,8 @@ def _may_be_a_question(ctx: Context, command: Command, args: str, text: str) -> 
         return not may_use(ctx.role, command)
     if _REPORT_SHAPE.match(args):
         return False
+    if _numbered(args) and command.name in _NUMBER_ONLY and len(args.split()) > 1:
+        return True  # "nhiệm vụ 13 tiến độ": words after a page or task number make it a question
     if _numbered(args):
         words = fold(text).rstrip(" ?.!").split()
         last = words[-1] if words else ""

@@ -48,6 +48,7 @@ class Tag(StrEnum):
     AWAITING = "awaiting"
     LIST = "list"
     EXPIRES = "expires"  # "hết hạn": overdue, or due within a window said of the future
+    OPINION = "opinion"  # "có nên …", "tại sao …": not a question the tasks answer
     TASK_NOUN = "task_noun"
     ASK = "ask"  # makes the message a question
     FILLER = "filler"
@@ -59,6 +60,7 @@ VOCABULARY: dict[Tag, str] = {
     Tag.OVERDUE: """qua han|tre han|bi tre|tre|cham tre|cham han|cham tien do|tre tien do|tre hen|cham|
         da het han|no han|qua thoi han|vuot han|qua hang|overdue|late|behind|past due|past the deadline""",
     Tag.EXPIRES: """het han|expire|expires|expiring""",
+    Tag.OPINION: """co nen|nen khong|nen giao|y kien|nhan xet|tai sao|vi sao|why|should|danh gia the nao""",
     Tag.DUE: """sap den han|sap toi han|sap het han|sap dao han|den han|toi han|dao han|han chot|han|
         phai xong|phai hoan thanh|can hoan thanh|can xong|phai nop|phai bao cao|phai lam|sap toi|sap|
         han cuoi|due|deadline|deadlines|due soon|coming up""",
@@ -77,11 +79,12 @@ VOCABULARY: dict[Tag, str] = {
         not reported|unreported|never reported|no progress report|without a report|without report""",
     Tag.REPORTED: """da bao cao|vua bao cao|moi bao cao|gui bao cao|co bao cao|co bao cao nao|
         co bao cao gi|bao cao moi|ai bao cao|cap nhat|duoc cap nhat|cap nhat tien do|moi cap nhat|
-        reported|reports|new reports""",
+        update|updates|updated|update tien do|reported|reports|new reports""",
     Tag.REPORT: """bao cao|report""",
     Tag.UNACKNOWLEDGED: """chua nhan|chua xac nhan|chua xac nhan da nhan|chua bam da nhan|da nhan chua|
         nhan chua|xac nhan da nhan|chua tiep nhan|tiep nhan chua|chua bao da nhan|chua phan hoi|
         chua duoc tiep nhan|chua duoc nhan|chua bam tiep nhan|bam tiep nhan|tiep nhan|da nhan|
+        chua duoc xac nhan da nhan|chua bam nhan|bam nhan|chua bam da nhan|
         not acknowledged|unacknowledged|acknowledged|not received""",
     Tag.AWAITING: """cho xac nhan|cho duyet|cho phe duyet|dang cho xac nhan|cho van phong xac nhan|
         chua duoc xac nhan|bao xong|bao hoan thanh|da bao hoan thanh|duyet hoan thanh|xac nhan hoan thanh|
@@ -91,6 +94,7 @@ VOCABULARY: dict[Tag, str] = {
     Tag.LIST: """danh sach|liet ke|nhung viec|nhung nhiem vu|cac nhiem vu|cac viec|viec gi|viec nao|
         nhiem vu gi|nhiem vu nao|cong viec gi|cong viec nao|dang lam|phu trach|chu tri|dang thuc hien|
         con nhung|con lai|ton dong|dang giu|duoc giao|giao|chua xong|chua hoan thanh|danh sach|list|tasks|
+        chua bao cao hoan thanh|chua bao hoan thanh|
         unfinished|open tasks|not finished|pending""",
     Tag.TASK_NOUN: """nhiem vu|viec|cong viec|task|so""",  # "nhiệm vụ số 12": see _read_task
     Tag.ASK: """may|bao nhieu|nao|gi|chua|khong|khong a|khong nhi|nhi|a|ha|vay|chu|
@@ -102,7 +106,7 @@ VOCABULARY: dict[Tag, str] = {
         duoc|voi|ve|cho|va|hoac|tren|trong|toan|toan tinh|ca tinh|tinh|chung|minh|em|anh|chi|toi|ban|
         oi|bot|ad|admin|a|nhe|nha|giup|dum|ho|voi|lai|tat ca|moi|het|tong|tong cong|so luong|hien gio|gio|
         tu nay|tu hom nay|ma|nhung ma|don vi minh|co quan minh|so minh|ben minh|ben|kinh gui|den|tu|
-        van|lan nao|den gio|den nay|quang ngai|xu ly|de nghi|xin bao cao|bao cao giup|
+        van|lan nao|den gio|den nay|quang ngai|xu ly|de nghi|xin bao cao|bao cao giup|xem|coi|can|
         tinh quang ngai|thuc hien|trien khai|cong tac|hien trang|
         does|do|did|have|has|had|be|been|yet|still|our|your|their|its|department|now|
         phai|can|cu the|chi tiet|tai|the|of|the|for|in|is|are|there|any|me|please|our|my|all|
@@ -161,6 +165,8 @@ SHORTHAND: dict[str, str] = {
     "ngmai": "ngay mai",
     "tg": "thoi gian",
     "ds": "danh sach",
+    "wa": "qua",
+    "%": "phan tram",
     "nhug": "nhung",
     "nhungg": "nhung",
     "dsach": "danh sach",
@@ -188,9 +194,10 @@ UNIT_HEADS = (
     "bo doi",
 )
 
-_WORD = re.compile(r"\d{1,2}/\d{4}\b|\d{1,2}/\d{1,2}(?:/\d{2,4})?|#?\d+%?|[a-z&]+")
-_MONTH_YEAR = re.compile(r"(\d{1,2})/(\d{4})$")
-_DATE = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?$")
+# Dates as people type them: 5/3, 05/03/2026, 5-3-2026, 5.3; a month as 4/2026.
+_WORD = re.compile(r"\d{1,2}[/.-]\d{4}\b|\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?|#?\d+%?|[a-z&]+|%")
+_MONTH_YEAR = re.compile(r"(\d{1,2})[/.-](\d{4})$")
+_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2,4}))?$")
 MAX_WORDS = 60
 MAX_NAME_WORDS = 10
 
@@ -404,6 +411,12 @@ def _dated_window(words: list[str], i: int, today: dt.date) -> Said | None:
     """'trước 30/4', 'đến hết ngày 15/5/2026', '9/3 - 15/3', 'by March 10', a date on its own."""
     lead = 0
     while i + lead < len(words) and words[i + lead] in _DATE_LEADS:
+        if (
+            words[i + lead] == "ngay"
+            and words[i + lead + 1 : i + lead + 2] != []
+            and words[i + lead + 1].isdigit()
+        ):
+            break  # "ngày 10 tháng 3": the date itself
         lead += 1
     first = _date_at(words, i + lead, today)
     if first is None:
@@ -450,6 +463,18 @@ def _date_at(words: list[str], i: int, today: dt.date) -> tuple[int, dt.date] | 
     if match := _DATE.match(words[i].lstrip("#")):
         date = _date(match, today)
         return None if date is None else (1, date)
+    if words[i] in ("mung", "mong", "ngay") and i + 1 < len(words) and words[i + 1].isdigit():
+        # "mùng 5", "ngày 10 tháng 3", "mùng 10 tháng 3 năm 2026"
+        said = words[i + 1 : i + 6]
+        month = int(said[2][:2]) if len(said) > 2 and said[1] == "thang" and said[2].isdigit() else None
+        year = int(said[4]) if month and len(said) > 4 and said[3] == "nam" and said[4].isdigit() else None
+        try:
+            day = dt.date(year or today.year, month or today.month, int(said[0][:2]))
+        except ValueError:
+            return None
+        return (6 if year else 4 if month else 2), day
+    if words[i] in ("mung", "mong"):
+        return None
     month = _MONTHS.get(words[i])
     if month is not None and words[i] != "may" and i + 1 < len(words) and words[i + 1].isdigit():
         try:
@@ -665,8 +690,8 @@ def _read_vocabulary(question: Question, words: list[str], used: list[bool]) -> 
 def _intent(q: Question) -> Intent | None:
     """The rules, most specific first."""
     tags = q.tags
-    if len(q.unexplained) > 2:
-        return None  # too much the grammar does not know: not a guess
+    if len(q.unexplained) > 2 or Tag.OPINION in q.tags:
+        return None  # too much the grammar does not know, or an opinion asked: not a guess
     intent = _rules(q, tags)
     if intent in (Intent.SITUATION, Intent.LIST) and q.unexplained and q.agency_id is None:
         return None  # "thời tiết hôm nay thế nào" is not the province's situation
