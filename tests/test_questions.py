@@ -366,3 +366,12 @@ def test_odd_text_gets_an_answer_not_an_error(province):
     for text in ("?", "??? !!!", "a" * 4000, "nhiệm vụ 99999999999999999999 tới đâu rồi", "\u202e\u0301 ai?"):
         reply = province.say("vanphong", text)
         assert reply and "went wrong" not in reply and "Xin lỗi" not in reply, (text, reply)
+
+
+def test_a_command_in_its_own_form_stays_a_command(province):
+    """Free text in a command's own form is that command, not a question: the numbers are the command's."""
+    assert province.say("vanphong", "sapden 15 STC") == province.say("vanphong", "/sapden 15 STC")
+    assert province.say("vanphong", "nhiem vu 2") == province.say("vanphong", "/nhiemvu 2")
+    reply = province.say("gd-stc", "bao cao 4 30% Đã rà soát hồ sơ, sở nào chưa gửi thì nhắc gì?")
+    assert reply.startswith("✅"), reply  # a report's shape is a report, whatever its text asks
+    assert "sở nào chưa gửi thì nhắc gì?" in province.say("gd-stc", "/xem 4")

@@ -317,7 +317,7 @@ _REPORT_SHAPE = re.compile(r"^\s*#?\d+\s+\d{1,3}\s*%")
 _ASKING = {"ai", "nao", "gi", "may", "dau"}  # words that ask wherever they stand
 # Commands that read and take a number at most (a page, a task, a number of days): more words after it
 # can only be a question. Commands that write (a report's text follows its number) are not here.
-_NUMBER_ONLY = {"nhiemvu", "xem", "sapden", "tiendo"}
+_NUMBER_ONLY = {"nhiemvu", "xem"}  # not /sapden: "sapden 14 STC" is its own form
 _QUESTION_END = {"chua", "khong", "ko", "k", "nhi", "ha", "vay", "sao", "nao", "gi", "dau", "ai", "a", "chu"}
 
 
