@@ -16,7 +16,8 @@ from dondoc.bot.logs import configure_logging
 from dondoc.bot.root import Bot
 from dondoc.handlers import parsing
 from dondoc.handlers.messages import Attachment, Refusal
-from dondoc.i18n import LANGUAGES, _, format_date, ngettext, use_language
+from dondoc.handlers.periods import between
+from dondoc.i18n import LANGUAGES, _, ngettext, use_language
 from dondoc.store.agencies import (
     AgencyRow,
     DirectoryError,
@@ -265,12 +266,9 @@ def _export(app: App, args: argparse.Namespace) -> int:
         try:
             start = _day(app, args.start) if args.start is not None else None
             end = _day(app, args.end) if args.end is not None else None
-            if start is not None and end is not None and start > end:
-                raise Refusal(
-                    _("The period cannot end ({end}) before it starts ({start}).").format(
-                        start=format_date(start), end=format_date(end)
-                    )
-                )
+            if start is not None or end is not None:
+                period = between(start, end)  # checked as /xuat checks it
+                start, end = period.start, period.end
             agency_id = None
             if args.agency is not None:
                 with app.sessions() as session:

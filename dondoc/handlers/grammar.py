@@ -16,6 +16,9 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
+from dondoc.handlers.messages import Refusal
+from dondoc.handlers.parsing import date as written_date
+from dondoc.handlers.periods import month_end
 from dondoc.notices.mentions import Directory
 from dondoc.store.agencies import directory_version
 from dondoc.text import fold, key, nfc
@@ -461,7 +464,7 @@ def _date_at(words: list[str], i: int, today: dt.date) -> tuple[int, dt.date] | 
     if i >= len(words):
         return None
     if match := _DATE.match(words[i].lstrip("#")):
-        date = _date(match, today)
+        date = _date(match.group(0), today)
         return None if date is None else (1, date)
     if words[i] in ("mung", "mong", "ngay") and i + 1 < len(words) and words[i + 1].isdigit():
         # "mùng 5", "ngày 10 tháng 3", "mùng 10 tháng 3 năm 2026"
@@ -484,15 +487,12 @@ def _date_at(words: list[str], i: int, today: dt.date) -> tuple[int, dt.date] | 
     return None
 
 
-def _date(match: re.Match[str], today: dt.date) -> dt.date | None:
-    day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
+def _date(text: str, today: dt.date) -> dt.date | None:
+    """'5/3', '05/03/2026', '5-3-26' as `parsing.date` reads them; None when it is no date."""
     try:
-        if year is not None:
-            return dt.date(int(year) + (2000 if len(year) == 2 else 0), month, day)
-        date = dt.date(today.year, month, day)
-    except ValueError:
+        return written_date(text, today)
+    except Refusal:
         return None
-    return date
 
 
 def _month(month: int, year: int | None, today: dt.date, label: str) -> Window:
@@ -504,8 +504,7 @@ def _month(month: int, year: int | None, today: dt.date, label: str) -> Window:
 
 
 def _month_end(day: dt.date) -> dt.date:
-    first_next = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    return first_next - dt.timedelta(days=1)
+    return month_end(day.year, day.month)
 
 
 def _read_whole_province(text: str, words: list[str], used: list[bool]) -> None:

@@ -6,6 +6,7 @@ Vietnamese or English, and returns a `Period`, or raises `Refusal` with the form
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from dondoc.handlers import parsing
@@ -60,11 +61,11 @@ class Period:
     @classmethod
     def quarter(cls, year: int, quarter: int) -> "Period":
         start = dt.date(year, 3 * quarter - 2, 1)
-        return cls(start, _month_end(year, 3 * quarter), "quarter", quarter)
+        return cls(start, month_end(year, 3 * quarter), "quarter", quarter)
 
     @classmethod
     def month(cls, year: int, month: int) -> "Period":
-        return cls(dt.date(year, month, 1), _month_end(year, month), "month", month)
+        return cls(dt.date(year, month, 1), month_end(year, month), "month", month)
 
     @property
     def label(self) -> str:
@@ -83,7 +84,7 @@ class Period:
         )
 
 
-def _month_end(year: int, month: int) -> dt.date:
+def month_end(year: int, month: int) -> dt.date:
     following = dt.date(year + month // 12, month % 12 + 1, 1)
     return following - dt.timedelta(days=1)
 
@@ -170,17 +171,24 @@ def _range(words: str, today: dt.date) -> Period | None:
     return Period(start, end)
 
 
-def _checked(period: Period, max_years: int | None) -> Period:
+def between(start: dt.date | None, end: dt.date | None) -> Period:
+    """The period of "from … to …" with either end left open (from the first year kept, or to the last),
+    checked as a named one is: `/xuat from 1/1/2026`, `dondoc export --to 31/3/2026`."""
+    period = Period(start or dt.date(MIN_YEAR, 1, 1), end or dt.date(MAX_YEAR, 12, 31))
+    return _checked(period, max_years=None, refuse=Refusal)  # dates given: no list of named forms
+
+
+def _checked(period: Period, max_years: int | None, refuse: Callable[[str], Refusal] = _refuse) -> Period:
     if period.end < period.start:
-        raise _refuse(
+        raise refuse(
             _("The period ends on {end}, before it starts ({start}).").format(
                 start=format_short_date(period.start), end=format_short_date(period.end)
             )
         )
     if not (period.start.year >= MIN_YEAR and period.end.year <= MAX_YEAR):
-        raise _refuse(_("The year {year} is out of range.").format(year=period.start.year))
+        raise refuse(_("The year {year} is out of range.").format(year=period.start.year))
     if max_years is not None and period.end >= _years_after(period.start, max_years):
-        raise _refuse(_("A period can be at most {years} years long.").format(years=max_years))
+        raise refuse(_("A period can be at most {years} years long.").format(years=max_years))
     return period
 
 
