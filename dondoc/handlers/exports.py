@@ -4,11 +4,11 @@ import io
 
 from dondoc.handlers import access, parsing
 from dondoc.handlers.messages import Attachment, Context, Refusal, Reply
-from dondoc.handlers.periods import Period, parse_period
+from dondoc.handlers.periods import Period, between, parse_period
 from dondoc.handlers.registry import Router
-from dondoc.handlers.render import rate_phrase
+from dondoc.handlers.render import rate_phrase, where_phrase
 from dondoc.i18n import N_, _, format_date
-from dondoc.store.agencies import code_of, names_of
+from dondoc.store.agencies import code_of
 from dondoc.store.exports import AgencySummary, totals_of
 from dondoc.text import fold
 
@@ -38,7 +38,7 @@ def export(ctx: Context, args: str) -> list[Reply]:
     info = write_workbook(
         buffer, ctx.session, today=ctx.today, tz=ctx.tz, agency_id=agency_id, start=start, end=end
     )
-    where = _where(ctx, agency_id)
+    where = where_phrase(ctx.session, agency_id)
     when = period.label if period else _("to {date}").format(date=format_date(ctx.today))
     stem = f"dondoc-{ctx.today:%Y%m%d}" + (f"-{code_of(ctx.session, agency_id)}" if agency_id else "")
     elsewhere = _(
@@ -60,19 +60,19 @@ def _agency_and_period(ctx: Context, args: str) -> tuple[str, Period | None]:
     at = next(
         (i for i, w in enumerate(folded) if w in _FROM | _TO | _PERIOD_WORDS or w[:1].isdigit()), len(words)
     )
-    name, rest = " ".join(words[:at]), words[at:]
+    name, rest = " ".join(words[:at]), folded[at:]
     if not rest:
         return name, None
-    said = [fold(w) for w in rest]
-    if said[0] in _FROM and not any(w in _TO for w in said):
-        rest = [*rest, "đến", f"{ctx.today:%d/%m/%Y}"]  # from a date until today
-    elif said[0] in _TO:
-        rest = ["từ", "1/1/2000", *rest]  # everything until a date
-    return name, parse_period(" ".join(rest), ctx.today, max_years=None)
-
-
-def _where(ctx: Context, agency_id: int | None) -> str:
-    return _("all agencies") if agency_id is None else names_of(ctx.session, [agency_id])[agency_id]
+    if rest[0] in _FROM | _TO and len(rest) in (2, 4):  # "from X", "to Y", "from X to Y": either end open
+        ends = dict(zip(rest[::2], rest[1::2], strict=True))
+        start = next((ends[w] for w in _FROM if w in ends), None)
+        end = next((ends[w] for w in _TO if w in ends), None)
+        if len(ends) == len(rest) // 2 and (start or end):
+            return name, between(
+                parsing.date(start, ctx.today) if start else None,
+                parsing.date(end, ctx.today) if end else None,
+            )
+    return name, parse_period(" ".join(words[at:]), ctx.today)
 
 
 def _summary_text(summaries: list[AgencySummary], rows: int, where: str, when: str) -> str:

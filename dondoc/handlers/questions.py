@@ -9,8 +9,8 @@ from dondoc.handlers import access, parsing
 from dondoc.handlers.grammar import Intent, Question, Window
 from dondoc.handlers.messages import Context, Reply
 from dondoc.handlers.office import counts_sentence, summary
-from dondoc.handlers.render import part_deadline, part_line, progress_phrase, state_phrase
-from dondoc.i18n import _, format_date, format_datetime, format_percent_value
+from dondoc.handlers.render import part_deadline, part_line, progress_phrase, state_phrase, where_phrase
+from dondoc.i18n import N_, _, format_date, format_datetime, format_percent_value
 from dondoc.store.agencies import code_of, names_of
 from dondoc.store.models import AgencyRole, AssignmentState, ReportKind
 from dondoc.store.tasks import (
@@ -95,12 +95,6 @@ def _commands(ctx: Context, question: Question) -> str:
 # The answers ---------------------------------------------------------------------------------------
 
 
-def _where(ctx: Context, agency_id: int | None) -> str:
-    if agency_id is None:
-        return _("all agencies")
-    return names_of(ctx.session, [agency_id])[agency_id]
-
-
 def _numbers(rows: Sequence[Part], total: int, by_agency: bool) -> str:
     """'#3, #7, #9' (and how many more); across agencies grouped by agency: 'Sở Y tế: #3, #7; …'."""
     if not by_agency:
@@ -133,14 +127,28 @@ def _full_list(ctx: Context, command: str, agency_id: int | None) -> str:
     return _("The whole list: {command}.").format(command=f"{command} {code}".strip())
 
 
+def _counted_list(
+    ctx: Context, agency_id: int | None, found: tuple[list[Part], int], none: str, some: str, more: str
+) -> str:
+    """A list answer: `none` (msgid, {where}) when there is nothing, else `some` ({where}, {total}), the
+    numbers and the first lines, then `more` (where the whole list is)."""
+    rows, total = found
+    where = where_phrase(ctx.session, agency_id)
+    if total == 0:
+        return _(none).format(where=where)
+    return _listing(ctx, _(some).format(where=where, total=total), rows, total, agency_id, more)
+
+
 def _overdue(ctx: Context, q: Question) -> str:
     agency_id = access.agency_in_view(ctx, q.agency_id)
-    rows, total = overdue_assignments(ctx.session, ctx.today, READ, agency_id)
-    where = _where(ctx, agency_id)
-    if total == 0:
-        return _("{where}: no overdue tasks. ✅").format(where=where)
-    header = _("{where}: {total} overdue:").format(where=where, total=total)
-    return _listing(ctx, header, rows, total, agency_id, _full_list(ctx, "/quahan", agency_id))
+    return _counted_list(
+        ctx,
+        agency_id,
+        overdue_assignments(ctx.session, ctx.today, READ, agency_id),
+        N_("{where}: no overdue tasks. ✅"),
+        N_("{where}: {total} overdue:"),
+        _full_list(ctx, "/quahan", agency_id),
+    )
 
 
 def _due(ctx: Context, q: Question) -> str:
@@ -148,7 +156,7 @@ def _due(ctx: Context, q: Question) -> str:
     window = q.window or Window(ctx.today, ctx.today + dt.timedelta(days=SOON_DAYS), "", SOON_DAYS)
     start = max(window.start, ctx.today)
     rows, total = due_between(ctx.session, start, window.end, READ, agency_id)
-    where = _where(ctx, agency_id)
+    where = where_phrase(ctx.session, agency_id)
     period = _window_phrase(Window(start, window.end, window.label))
     if total == 0:
         return _("{where}: nothing due {period}.").format(where=where, period=period)
@@ -208,7 +216,7 @@ def _situation(ctx: Context, q: Question) -> str:
     agency_id = access.agency_in_view(ctx, q.agency_id)
     if agency_id is None:
         return summary(ctx, "")[0].text
-    name = _where(ctx, agency_id)
+    name = where_phrase(ctx.session, agency_id)
     counts = agency_counts(ctx.session, ctx.today, [agency_id]).get(agency_id)
     lines = [_("{agency} on {date}:").format(agency=name, date=format_date(ctx.today))]
     if counts is None:
@@ -261,12 +269,14 @@ def _most_late(ctx: Context, q: Question) -> str:
 
 def _unreported(ctx: Context, q: Question) -> str:
     agency_id = access.agency_in_view(ctx, q.agency_id)
-    rows, total = unreported_assignments(ctx.session, READ, agency_id)
-    where = _where(ctx, agency_id)
-    if total == 0:
-        return _("{where}: every task in progress has at least one report. ✅").format(where=where)
-    header = _("{where}: {total} in progress with no report at all:").format(where=where, total=total)
-    return _listing(ctx, header, rows, total, agency_id, _full_list(ctx, "/nhiemvu", agency_id))
+    return _counted_list(
+        ctx,
+        agency_id,
+        unreported_assignments(ctx.session, READ, agency_id),
+        N_("{where}: every task in progress has at least one report. ✅"),
+        N_("{where}: {total} in progress with no report at all:"),
+        _full_list(ctx, "/nhiemvu", agency_id),
+    )
 
 
 def _reported(ctx: Context, q: Question) -> str:
@@ -276,7 +286,7 @@ def _reported(ctx: Context, q: Question) -> str:
     start_at = dt.datetime.combine(window.start, dt.time.min, ctx.tz)
     end_at = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, ctx.tz)
     reports, total = reports_between(ctx.session, start_at, end_at, READ, agency_id)
-    where = _where(ctx, agency_id)
+    where = where_phrase(ctx.session, agency_id)
     period = _window_phrase(Window(window.start, end, window.label))
     if total == 0:
         return _("{where}: no reports {period}.").format(where=where, period=period)
@@ -299,11 +309,11 @@ def _unacknowledged(ctx: Context, q: Question) -> str:
         access.visible_task_and_part(ctx, q.task)
     agency_id = access.agency_in_view(ctx, q.agency_id)
     rows, total = unacknowledged_assignments(ctx.session, READ, agency_id, q.task)
-    where = _where(ctx, agency_id)
+    where = where_phrase(ctx.session, agency_id)
     if q.task is not None:
         where = _("Task #{number}").format(number=q.task)
         if agency_id is not None:
-            where += f" ({_where(ctx, agency_id)})"
+            where += f" ({where_phrase(ctx.session, agency_id)})"
     if total == 0:
         return _("{where}: every assignment in progress has been acknowledged as received. ✅").format(
             where=where
@@ -317,15 +327,14 @@ def _unacknowledged(ctx: Context, q: Question) -> str:
 
 def _awaiting(ctx: Context, q: Question) -> str:
     agency_id = access.agency_in_view(ctx, q.agency_id)
-    rows, total = awaiting_confirmation(ctx.session, READ, agency_id)
-    where = _where(ctx, agency_id)
-    if total == 0:
-        return _("{where}: no completion report awaiting confirmation.").format(where=where)
-    header = _("{where}: {total} completion reports awaiting the office's confirmation:").format(
-        where=where, total=total
+    return _counted_list(
+        ctx,
+        agency_id,
+        awaiting_confirmation(ctx.session, READ, agency_id),
+        N_("{where}: no completion report awaiting confirmation."),
+        N_("{where}: {total} completion reports awaiting the office's confirmation:"),
+        _("To decide: /xacnhan N or /tralai N reason."),
     )
-    more = _("To decide: /xacnhan N or /tralai N reason.")
-    return _listing(ctx, header, rows, total, agency_id, more)
 
 
 def _list(ctx: Context, q: Question) -> str:
@@ -338,7 +347,7 @@ def _list(ctx: Context, q: Question) -> str:
             lines.append(_("The whole list: {command}.").format(command="/nhiemvu"))
         return "\n".join(lines)
     listed, total = agency_unfinished(ctx.session, agency_id, limit=READ)
-    name = _where(ctx, agency_id)
+    name = where_phrase(ctx.session, agency_id)
     if total == 0:
         return _("{agency} leads no tasks at the moment.").format(agency=name)
     numbers = ", ".join(f"#{row.task.id}" for row in listed[:NUMBERS])

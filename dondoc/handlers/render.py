@@ -5,7 +5,10 @@ import datetime as dt
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
 from dondoc.i18n import N_, _, format_date, format_datetime, format_percent_value, ngettext
+from dondoc.store.agencies import names_of
 from dondoc.store.assignments import on_time
 from dondoc.store.models import Agency, AgencyRole, AssignmentState, Report, ReportKind
 from dondoc.text import shorten
@@ -169,6 +172,22 @@ def part_line(row: ListRow, today: dt.date, tz: ZoneInfo, show_agency: bool = Fa
     if part.state != AssignmentState.OPEN or part.state_note:
         details += " · " + state_phrase(part)
     return line + "\n   " + details
+
+
+NAMES_SHOWN = 12
+
+
+def where_phrase(session: Session, agency_id: int | None) -> str:
+    """Whom an answer is about: the agency's name, or "all agencies"."""
+    return _("all agencies") if agency_id is None else names_of(session, [agency_id])[agency_id]
+
+
+def names_list(names: list[str], limit: int = NAMES_SHOWN, more: str = N_("and {more} more")) -> str:
+    """'A; B; C and 4 more' (`more`: the msgid for the rest, agencies by default)."""
+    shown = "; ".join(names[:limit])
+    if len(names) > limit:
+        shown += " " + _(more).format(more=len(names) - limit)
+    return shown
 
 
 def rate_phrase(part: int, whole: int) -> str:

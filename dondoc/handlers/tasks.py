@@ -9,6 +9,7 @@ from dondoc.handlers.messages import Context, Refusal, Reply
 from dondoc.handlers.registry import Router
 from dondoc.handlers.render import (
     deadline_phrase,
+    names_list,
     part_deadline,
     part_line,
     progress_phrase,
@@ -157,7 +158,7 @@ def describe_task(ctx: Context, task: Task) -> str:
             lines += _part_lines(ctx, part, extensions.get(part.agency_id, []))
     hidden = [p.agency.name for p in leads if p not in shown and p.state != AssignmentState.CANCELLED]
     if hidden:
-        lines.append("• " + _("Also leading: {agencies}").format(agencies=_names(hidden)))
+        lines.append("• " + _("Also leading: {agencies}").format(agencies=names_list(hidden)))
     if coops or task.coop_text:
         lines.append(_("Cooperating agencies (their contribution):"))
         for part in coops:
@@ -181,13 +182,6 @@ def describe_task(ctx: Context, task: Task) -> str:
         lines.append(_("Changes (newest first):"))
         lines += [_history_line(e, ctx.tz) for e in history]
     return "\n".join(lines)
-
-
-def _names(names: list[str], limit: int = 12) -> str:
-    shown = "; ".join(names[:limit])
-    if len(names) > limit:
-        shown += " " + _("and {more} more").format(more=len(names) - limit)
-    return shown
 
 
 def _many_leads(
@@ -227,7 +221,7 @@ def _many_leads(
         lines.append(
             "• "
             + _("Not reported, not yet acknowledged as received: {agencies}").format(
-                agencies=_names([p.agency.name for p in silent], limit=len(silent))
+                agencies=names_list([p.agency.name for p in silent], limit=len(silent))
             )
         )
     return lines
