@@ -19,6 +19,7 @@ from dondoc.handlers import access, notify, parsing
 from dondoc.handlers import conversation as flows
 from dondoc.handlers.messages import Choice, Context, Refusal, Reply
 from dondoc.handlers.registry import Router
+from dondoc.handlers.render import names_list
 from dondoc.i18n import N_, _, current_language, format_datetime, ngettext, normalise_language
 from dondoc.store import audit
 from dondoc.store.agencies import find_agency, names_of
@@ -35,7 +36,6 @@ from dondoc.store.broadcasts import (
     add_broadcast,
     add_recipients,
     get_broadcast,
-    overdue_agency_ids,
     problems,
     recent_broadcasts,
     tallies,
@@ -43,13 +43,13 @@ from dondoc.store.broadcasts import (
 )
 from dondoc.store.models import Agency, Person
 from dondoc.store.people import reachable_ids
+from dondoc.store.tasks import agency_counts
 from dondoc.text import fold, key, shorten
 
 router = Router()
 FLOW = "broadcast"
 MAX_TEXT = 3000  # characters the office writes; with the greeting and closing it fits one Telegram message
 LISTED = 10  # broadcasts in the list
-NAMES_SHOWN = 12  # agency or person names in one line of a preview
 MAX_NAMED = 60  # agencies named one by one
 MAX_KEYWORD_WORDS = 3  # "sở ban ngành"
 MAX_NAME_WORDS = 10
@@ -168,7 +168,7 @@ def _audience(ctx: Context, typed: str) -> Audience:
 def _keyword_audience(ctx: Context, typed: str, kind: Kind) -> Audience:
     session = ctx.session
     if kind == Kind.OVERDUE:
-        ids = overdue_agency_ids(session, ctx.today)
+        ids = sorted(a for a, c in agency_counts(session, ctx.today).items() if c.overdue)  # as /tonghop
         if not ids:
             raise _refusal(
                 _("No agency has overdue work today, so “{typed}” names nobody.").format(typed=typed)
@@ -295,14 +295,6 @@ def _recipients(ctx: Context, agency_ids: tuple[int, ...] | list[int], heads_onl
     return notify.heads(ctx.session, agency_ids) if heads_only else notify.members(ctx.session, agency_ids)
 
 
-def _listed(names: list[str], more: str = N_("and {more} more")) -> str:
-    """The first names, and how many more (`more`: the msgid, "and {more} more" agencies by default)."""
-    shown = "; ".join(names[:NAMES_SHOWN])
-    if len(names) > NAMES_SHOWN:
-        shown += " " + _(more).format(more=len(names) - NAMES_SHOWN)
-    return shown
-
-
 def _people_phrase(people: int, agencies: int) -> str:
     return _("{people} in {agencies}").format(
         people=ngettext("{n} person", "{n} people", people).format(n=people),
@@ -341,7 +333,7 @@ def _unreachable(reach: Reach, names: dict[int, str]) -> str | None:
     if not people:
         return None
     return _("Registered but cannot be reached (blocked the bot, or no chat): {people}.").format(
-        people=_listed(people, N_("and {more} more people"))
+        people=names_list(people, more=N_("and {more} more people"))
     )
 
 
@@ -349,7 +341,7 @@ def _nobody_can_receive(reach: Reach, names: dict[int, str]) -> str:
     lines = [_("Nobody in this audience can receive a broadcast now; nothing was sent.")]
     if reach.nobody:
         lines.append(
-            _("Nobody registered: {agencies}.").format(agencies=_listed([names[a] for a in reach.nobody]))
+            _("Nobody registered: {agencies}.").format(agencies=names_list([names[a] for a in reach.nobody]))
         )
     unreachable = _unreachable(reach, names)
     if unreachable:
@@ -397,7 +389,7 @@ def _preview(ctx: Context, audience: Audience, text: str) -> Reply:
         lines.append(
             _(
                 "⚠️ Nobody registered in {count} of these agencies; they will not receive it: {agencies}."
-            ).format(count=len(reach.nobody), agencies=_listed([names[a] for a in reach.nobody]))
+            ).format(count=len(reach.nobody), agencies=names_list([names[a] for a in reach.nobody]))
         )
     unreachable = _unreachable(reach, names)
     if unreachable:

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session, joinedload
 from dondoc.store.agencies import KINDS
 from dondoc.store.models import (
     Agency,
-    AgencyRole,
     AssignmentState,
     Broadcast,
     BroadcastRecipient,
@@ -50,24 +49,6 @@ def active_agency_ids(session: Session, kinds: Sequence[str] | None = None) -> l
     if kinds is not None:
         query = query.where(Agency.kind.in_(kinds))
     return list(session.scalars(query.order_by(Agency.id)))
-
-
-def overdue_agency_ids(session: Session, today: dt.date) -> list[int]:
-    """Active agencies with an open lead assignment whose deadline has passed (what /quahan lists)."""
-    return list(
-        session.scalars(
-            select(TaskAgency.agency_id)
-            .join(Agency, Agency.id == TaskAgency.agency_id)
-            .where(
-                TaskAgency.role == AgencyRole.LEAD,
-                TaskAgency.state == AssignmentState.OPEN,
-                TaskAgency.deadline < today,
-                Agency.active.is_(True),
-            )
-            .distinct()
-            .order_by(TaskAgency.agency_id)
-        )
-    )
 
 
 def task_agency_ids(session: Session, task_id: int) -> list[int] | None:
