@@ -1,5 +1,6 @@
 """Text normalisation: NFC on the way in, and a diacritics-free fold for every name comparison."""
 
+import functools
 import re
 import unicodedata
 
@@ -38,3 +39,20 @@ def shorten(text: str, limit: int) -> str:
         return line
     cut = line[: limit - 1].rsplit(" ", 1)[0]
     return cut + "…"
+
+
+@functools.cache
+def _fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0x41, 0x2000):
+        ch = chr(code)
+        bare = strip_diacritics(ch).lower()
+        if bare != ch and len(bare) == 1:
+            table[code] = bare
+    return table
+
+
+def fold_same_length(text: str) -> str:
+    """Lower-case and diacritics-free, one character for each of `text`'s (NFC text), so offsets in the
+    fold are offsets in the text: what the notice reader matches names and phrases on."""
+    return text.translate(_fold_table())

@@ -1,65 +1,188 @@
-"""Agencies named in a notice's sentence: directory names and aliases (longest match, with or without
-diacritics), collective leads ("các sở, ban, ngành, địa phương"), generic phrases that name no agency
-("các đơn vị có liên quan"), and names the directory does not know."""
+"""Agencies named in a notice's sentence.
 
+Three sources, longest match first: the province's directory (names and aliases), the shipped list of
+national and standard agency names (`dondoc/data/national_agencies.csv`), and a name grammar for the
+rest — a head word written as a name (Bộ, Sở, Cục, Vụ, Ủy ban nhân dân …) followed by the words of the
+name, which stops at the first word that is not part of one (a verb, "và các", a comma before another
+head word). Names are matched on their letters only, without diacritics, so "Sở KH&CN", "Sở Tàichính"
+and "Bo Y te" all match; but a name must be written as one (capitalised), so "phối hợp với các xã xây
+dựng kế hoạch" names no Sở Xây dựng. Collective leads ("các sở, ban, ngành, địa phương") and generic
+phrases that name no agency ("các đơn vị có liên quan") are recognised too.
+"""
+
+import csv
+import functools
+import itertools
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from dondoc.store.agencies import active_alias_rows
-from dondoc.text import fold, key
+from dondoc.text import fold_same_length
 
 ALL_AGENCIES = "*"
-MAX_ALIAS_WORDS = 20
+MAX_NAME_WORDS = 24
+_LEADING_WINDOW = 400
+NATIONAL_FILE = Path(__file__).resolve().parent.parent / "data" / "national_agencies.csv"
 
-GENERIC = re.compile(
-    r"(?:các|những)\s+(?:cơ quan|đơn vị|địa phương|tổ chức|ngành)"
-    r"(?:[\s,]+(?:và\s+)?(?:cơ quan|đơn vị|địa phương|tổ chức|doanh nghiệp))*\s+(?:có\s+)?liên quan",
-    re.IGNORECASE,
+# Group nouns a collective or generic phrase is made of (folded).
+_GROUP = (
+    r"(?:so|bo|ban|nganh|co quan ngang bo|co quan thuoc chinh phu|co quan trung uong|co quan|don vi|"
+    r"dia phuong|tinh|thanh pho|xa|phuong|dac khu|huyen|hoi|doan the|to chuc chinh tri - xa hoi|"
+    r"to chuc|doanh nghiep|truong|benh vien|thanh vien|tap doan|tong cong ty|cong ty|ngan hang|"
+    r"quan|thi xa)"
+)
+_GROUP_QUALIFIER = (
+    r"(?:\s+(?:truc thuoc trung uong|thuoc chinh phu|trung uong|thuoc tinh|truc thuoc|tinh|"
+    r"tren dia ban(?: tinh)?|nha nuoc|chuyen nganh|thanh vien))?"
 )
 COLLECTIVE = re.compile(
-    r"(?:(?:người đứng đầu|thủ trưởng|giám đốc)\s+)?(?:các|tất cả các)\s+sở,\s*ban,\s*ngành"
-    r"(?:(?:,|\s+và)?\s+(?:tỉnh|địa phương|đoàn thể|hội, đoàn thể))*"
-    r"|(?:chủ tịch\s+)?(?:UBND|Ủy ban nhân dân)\s+các\s+xã(?:,\s*phường)?(?:(?:,|\s+và)\s*đặc khu)?",
-    re.IGNORECASE,
+    r"(?<![a-z0-9])(?:(?:nguoi dung dau|thu truong|giam doc|chu tich|lanh dao)\s+)?"
+    r"(?:(?:ubnd|uy ban nhan dan)\s+)?(?:tat ca\s+)?(?:cac|nhung)\s+"
+    + _GROUP
+    + _GROUP_QUALIFIER
+    + r"(?:(?:\s*[,;]\s*|\s+va\s+|\s+hoac\s+)(?!ubnd|uy ban)(?:cac\s+)?"
+    + _GROUP
+    + _GROUP_QUALIFIER
+    + r")*"
+    r"|(?<![a-z0-9])(?:chu tich\s+)?(?:ubnd|uy ban nhan dan)\s+(?:cap\s+)?(?:xa|tinh)\s*,\s*"
+    r"(?:phuong|thanh pho)(?:(?:\s*,\s*|\s+va\s+)(?:dac khu|thanh pho|thi xa))*"
 )
-# Words that open the name of a unit; an unknown name must start with one of them.
-UNIT_HEADS = (
-    "so ",
-    "ban ",
-    "ubnd ",
-    "uy ban ",
-    "cong an ",
-    "trung tam ",
-    "van phong ",
-    "bo ",
-    "cuc ",
-    "chi cuc ",
-    "truong ",
-    "benh vien ",
-    "dai ",
-    "hoi ",
-    "lien doan ",
-    "tinh doan ",
-    "kho bac ",
-    "ngan hang ",
-    "thanh tra ",
-    "vien ",
-    "tong cong ty ",
-    "cong ty ",
-    "quy ",
-    "bao ",
-    "xa ",
-    "phuong ",
-    "dac khu ",
-    "phong ",
+_RELATED = re.compile(r"\s+(?:co\s+)?lien quan(?![a-z])")
+GENERIC = re.compile(
+    r"(?<![a-z0-9])(?:cac\s+)?(?:co quan|don vi|dia phuong|to chuc|nganh|ca nhan)"
+    r"(?:(?:\s*,\s*|\s+va\s+)(?:co quan|don vi|dia phuong|to chuc|doanh nghiep|ca nhan))*"
+    r"\s+(?:co\s+)?lien quan(?![a-z])"
 )
-_TOKEN = re.compile(r"[\w&]+")
-_BREAK = re.compile(
-    r"[,;:.(]|\s(?:và|chủ trì|phối hợp|theo|có trách nhiệm|chịu trách nhiệm|tham mưu)\b", re.IGNORECASE
+# A collective lead may be described: "Các sở quản lý chuyên ngành về giao thông: …".
+_DESCRIBED = re.compile(
+    r"\s+(?:quan ly|chuyen nganh|thuoc|truc thuoc|duoc giao|la thanh vien|thanh vien|co trach nhiem)"
+    r"[^:;.\n]{0,80}?(?=:)"
 )
-_CONNECTORS = {"va", "cac", "voi", "cung", "giao"}
+
+# Head words that open an agency's name, in their written form (one or more tokens, folded keys).
+_HEADS = {
+    ("uy", "ban", "nhan", "dan"),
+    ("uy", "ban", "mat", "tran"),
+    ("uy", "ban"),
+    ("ubnd",),
+    ("hdnd",),
+    ("ubmttq",),
+    ("bo", "chi", "huy"),
+    ("bo",),
+    ("so",),
+    ("cuc",),
+    ("tong", "cuc"),
+    ("chi", "cuc"),
+    ("vu",),
+    ("vien",),
+    ("hoc", "vien"),
+    ("vien", "kiem", "sat"),
+    ("ban",),
+    ("cong", "an"),
+    ("thanh", "tra"),
+    ("thue",),
+    ("kho", "bac"),
+    ("trung", "tam"),
+    ("bao",),
+    ("tap", "chi"),
+    ("dai",),
+    ("van", "phong"),
+    ("phong",),
+    ("cong", "ty"),
+    ("tong", "cong", "ty"),
+    ("tap", "doan"),
+    ("hoi",),
+    ("hoi", "dong"),
+    ("lien", "doan"),
+    ("tinh", "doan"),
+    ("tinh", "uy"),
+    ("thanh", "uy"),
+    ("dang", "uy"),
+    ("truong",),
+    ("dai", "hoc"),
+    ("benh", "vien"),
+    ("ngan", "hang"),
+    ("quy",),
+    ("bao", "hiem", "xa", "hoi"),
+    ("toa", "an"),
+    ("kiem", "toan"),
+    ("thong", "tan", "xa"),
+    ("mat", "tran"),
+    ("xa",),
+    ("phuong",),
+    ("dac", "khu"),
+    ("doan", "thanh", "nien"),
+    ("hai", "quan"),
+    ("dien", "luc"),
+    ("bo", "doi"),
+    ("tram",),
+    ("hiep", "hoi"),
+    ("lien", "minh"),
+    ("chi", "nhanh"),
+    ("hop", "tac", "xa"),
+    ("nha", "xuat", "ban"),
+}
+_HEAD_LENGTH = max(len(h) for h in _HEADS)
+# Heads that are a whole name by themselves or with a place word: "Công an tỉnh", "Tỉnh ủy".
+_SELF_NAMED = {
+    ("cong", "an"),
+    ("thanh", "tra"),
+    ("thue",),
+    ("kho", "bac"),
+    ("tinh", "doan"),
+    ("tinh", "uy"),
+    ("thanh", "uy"),
+    ("dang", "uy"),
+    ("kiem", "toan"),
+    ("uy", "ban", "nhan", "dan"),
+    ("ubnd",),
+    ("hdnd",),
+    ("hai", "quan"),
+    ("dien", "luc"),
+    ("bao", "hiem", "xa", "hoi"),
+    ("ubmttq",),
+}
+# Lower-case words that belong to names: "Ủy ban nhân dân tỉnh", "Kho bạc Nhà nước khu vực".
+_NAME_WORDS = {
+    "tinh", "thanh", "pho", "xa", "phuong", "huyen", "dac", "khu", "nhan", "dan", "nha", "nuoc", "quoc",
+    "gia", "trung", "uong", "vuc", "viet", "nam", "cong", "dong", "cac",
+}  # fmt: skip
+# Words of names that are also the first syllables of verbs elsewhere: "Thủy văn", "Nhân dân".
+_COMMON_BIGRAMS = frozenset(
+    {("thuy", "van"), ("nhan", "dan"), ("dan", "toc"), ("ton", "giao"), ("ngoai", "giao"), ("phap", "che")}
+)
+# Verbs that follow a lead's name: a name may end in lower-case words before them ("Cục Đổi mới sáng tạo
+# chủ trì").
+_LEAD_VERBS = {"chu", "phoi", "chiu", "tham"}
+_PLACE_WORDS = {"tinh", "thanh", "pho", "xa", "phuong", "huyen", "dac", "khu", "vuc", "nam"}
+# First syllables of the verbs and words that end a name ("Sở Công Thương chủ trì", "Cục Kiểm lâm và").
+_STOPS = {
+    "chu", "phoi", "tong", "xay", "ra", "tham", "theo", "huong", "trien", "thuc", "co", "duoc", "la",
+    "can", "phai", "khan", "tiep", "nghien", "kiem", "bao", "de", "ban", "trinh", "to", "chi", "don",
+    "dam", "hoan", "cap", "quan", "va", "ve", "trong", "tai", "cho", "tu", "den", "cua", "doi", "nham",
+    "khi", "neu", "da", "se", "dang", "cung", "nhung", "mua", "lam", "lap", "giam", "xu", "tang", "nang",
+    "day", "som", "kip", "ngay", "chiu", "giao", "chuan", "ho", "tuyen", "van", "thu", "bo", "phan",
+    "sap", "danh", "tap", "long", "tao", "xac", "tim", "ung", "duy", "phat", "gui", "lay", "thong",
+    "trao", "ky", "bai", "dieu", "sua", "rut", "dua", "ap", "goi", "cai", "soan", "hop", "dinh", "mo",
+    "dao", "nop", "giai", "ket", "on", "xet", "thi", "hieu", "hien", "uu", "gop", "toan", "voi", "tren",
+    "duoi", "sau", "truoc", "nay", "do", "kia", "ma", "vi", "nen", "hay", "hoac", "kem", "ca",
+    "thuong", "tich", "quyet", "nhanh", "thiet", "rat", "deu", "luon",
+}  # fmt: skip
+_TOKEN = re.compile(r"[^\W_]+(?:&[^\W_]+)*")
+_CONNECTOR_GAP = re.compile(r"^(?:[\s,;/]|va|voi|cung|cac|hoac|-|–|\((?:[^()]{0,160})\))*$")
+# Words that describe which of a group: "UBND các tỉnh có dự án đi qua", "các xã ven biển".
+_DESCRIPTION = re.compile(
+    r"\s+(?:co|noi|ven|mien|vung|bien gioi|giap|thuoc dien|trong diem|duoc giao)(?![a-z])"
+)
+_LIST_CONTEXT = re.compile(
+    r"(?:(?<![a-z])so|(?<![a-z])nganh|so, nganh|so, ban, nganh|co quan|don vi)\s*[:(]?\s*$"
+)
+_LOCALITY_TAIL = re.compile(
+    r"\s+(?:tinh|thanh pho|tp\.?)(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){0,2})?(?![\w])"
+)
 
 
 @dataclass(frozen=True)
@@ -70,91 +193,385 @@ class DirectoryAgency:
 
 
 @dataclass(frozen=True)
+class KnownName:
+    """An agency of the national list: a ministry, a central body or a standard provincial name."""
+
+    name: str
+    kind: str
+    status: str  # current | former
+    successor: str | None
+
+
+@dataclass(frozen=True)
 class Mention:
     as_written: str
-    agency: DirectoryAgency | None  # None: the directory does not know this name (or see the flags)
-    collective: bool = False  # "các sở, ban, ngành, địa phương": every agency
+    agency: DirectoryAgency | None  # None: not in the directory (see `known` and the flags)
+    collective: bool = False  # "các sở, ban, ngành, địa phương"
     generic: bool = False  # "các đơn vị có liên quan": names no agency
     start: int = 0
     end: int = 0
+    known: KnownName | None = None  # the national list's entry, when the directory does not have it
 
     @property
     def unknown(self) -> bool:
+        """Not an agency of the directory (a national name counts as unknown to the province)."""
         return self.agency is None and not self.collective and not self.generic
+
+    @property
+    def name(self) -> str:
+        if self.agency is not None:
+            return self.agency.name
+        if self.known is not None:
+            return self.known.name
+        return self.as_written
+
+
+@dataclass(frozen=True)
+class _Names:
+    """Keys of names (letters and digits, folded, no spaces) and every prefix of them."""
+
+    full: dict[str, "DirectoryAgency | KnownName"]
+    prefixes: frozenset[str]
+
+    @classmethod
+    def of(cls, full: dict[str, "DirectoryAgency | KnownName"]) -> "_Names":
+        return cls(full, frozenset(k[:i] for k in full for i in range(1, len(k) + 1)))
+
+
+def _bigrams(names: list[str]) -> set[tuple[str, str]]:
+    """Pairs of a capitalised word and the lower-case word after it in known names ("Ngoại giao")."""
+    pairs: set[tuple[str, str]] = set()
+    for name in names:
+        words = _TOKEN.findall(name)
+        folded = _fold_tokens(name)
+        for (a, b), (fa, fb) in zip(itertools.pairwise(words), itertools.pairwise(folded), strict=True):
+            if a[:1].isupper() and b[:1].islower():
+                pairs.add((fa, fb))
+    return pairs
+
+
+@functools.cache
+def national_bigrams() -> frozenset[tuple[str, str]]:
+    if not NATIONAL_FILE.exists():
+        return frozenset()
+    with NATIONAL_FILE.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(line for line in handle if not line.startswith("#")))
+    return frozenset(_bigrams([row["name"] for row in rows]))
+
+
+@functools.cache
+def national_names() -> _Names:
+    """The shipped list, read once: names and aliases of national bodies and standard provincial ones."""
+    full: dict[str, DirectoryAgency | KnownName] = {}
+    if not NATIONAL_FILE.exists():
+        return _Names.of(full)
+    with NATIONAL_FILE.open(encoding="utf-8") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        for row in rows:
+            known = KnownName(row["name"], row["kind"], row["status"], row.get("successor") or None)
+            for written in [row["name"], *(row.get("aliases") or "").split("|")]:
+                if written.strip():
+                    full.setdefault(name_key(written), known)
+    return _Names.of(full)
+
+
+def name_key(text: str) -> str:
+    return "".join(_fold_tokens(text))
+
+
+def _fold_tokens(text: str) -> list[str]:
+    folded = fold_same_length(text)
+    return [folded[t.start() : t.end()].replace("&", "") for t in _TOKEN.finditer(text)]
 
 
 class Directory:
-    """Alias keys -> agencies, read once per notice."""
+    """Alias keys -> agencies, read once per notice, with the national list beside it."""
 
     def __init__(self, aliases: dict[str, DirectoryAgency]) -> None:
         self.aliases = aliases
+        self._own = _Names.of(dict(aliases))
+        self.bigrams = national_bigrams() | _bigrams([a.name for a in aliases.values()]) | _COMMON_BIGRAMS
 
     @classmethod
     def load(cls, session: Session) -> "Directory":
         rows = active_alias_rows(session)
-        return cls({k: DirectoryAgency(i, code, name) for k, i, code, name in rows})
+        aliases = {k: DirectoryAgency(i, code, name) for k, i, code, name in rows}
+        # "Sở Tài chính" may be listed as "các Sở: Tài chính, Xây dựng": its field alone, in a list.
+        for agency in list(aliases.values()):
+            if agency.name.startswith("Sở "):
+                aliases.setdefault(name_key(agency.name[3:]), agency)
+        return cls(aliases)
+
+    def longest(self, keys: list[str], start: int) -> tuple[int, "DirectoryAgency | KnownName"] | None:
+        """The longest known name starting at token `start`: (tokens it spans, whose name it is)."""
+        best: tuple[int, DirectoryAgency | KnownName] | None = None
+        for names in (self._own, national_names()):
+            joined = ""
+            for end in range(start, min(len(keys), start + MAX_NAME_WORDS)):
+                joined += keys[end]
+                if joined not in names.prefixes:
+                    break
+                found = names.full.get(joined)
+                if found is not None and (best is None or end + 1 - start > best[0]):
+                    best = (end + 1 - start, found)
+        return best
+
+
+@dataclass
+class _Tokens:
+    text: str
+    folded: str
+    spans: list[tuple[int, int]]
+    keys: list[str]
+
+    @classmethod
+    def of(cls, text: str) -> "_Tokens":
+        folded = fold_same_length(text)
+        spans = [(t.start(), t.end()) for t in _TOKEN.finditer(text)]
+        return cls(text, folded, spans, [folded[a:b].replace("&", "") for a, b in spans])
+
+    def capitalised(self, i: int) -> bool:
+        return self.text[self.spans[i][0]].isupper()
+
+    def abbreviation(self, i: int) -> bool:
+        word = self.text[self.spans[i][0] : self.spans[i][1]]
+        letters = [c for c in word if c.isalpha()]
+        return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 2
+
+    def gap(self, i: int) -> str:
+        """The folded text between token i-1 and token i."""
+        return self.folded[self.spans[i - 1][1] if i else 0 : self.spans[i][0]]
 
 
 def scan(segment: str, directory: Directory) -> list[Mention]:
     """Every agency, collective and generic phrase in the segment, in order."""
+    tokens = _Tokens.of(segment)
     found: list[Mention] = []
-
-    def free(begin: int) -> bool:
-        return not any(m.start <= begin < m.end for m in found)
-
-    for match in GENERIC.finditer(segment):
-        found.append(
-            Mention(match.group(0).strip(), None, generic=True, start=match.start(), end=match.end())
-        )
-    for match in COLLECTIVE.finditer(segment):
-        if free(match.start()):
-            found.append(
-                Mention(match.group(0).strip(), None, collective=True, start=match.start(), end=match.end())
-            )
-    tokens = [t for t in _TOKEN.finditer(segment) if free(t.start())]
+    taken: list[tuple[int, int]] = []
+    for match in GENERIC.finditer(tokens.folded):
+        found.append(_phrase(segment, match.start(), match.end(), generic=True))
+        taken.append((match.start(), match.end()))
+    for match in COLLECTIVE.finditer(tokens.folded):
+        if any(a <= match.start() < b for a, b in taken):
+            continue
+        related = _RELATED.match(tokens.folded, match.end())
+        end = related.end() if related else _described_end(tokens, match.end())
+        found.append(_phrase(segment, match.start(), end, generic=related is not None))
+        taken.append((match.start(), end))
     i = 0
-    while i < len(tokens):
-        matched = _longest_alias(tokens, i, directory)
-        if matched is not None:
-            length, agency = matched
-            first, last = tokens[i], tokens[i + length - 1]
-            found.append(
-                Mention(segment[first.start() : last.end()], agency, start=first.start(), end=last.end())
-            )
-            i += length
+    previous_end = -1  # token index after the last named agency, for lists of bare fields
+    while i < len(tokens.spans):
+        begin = tokens.spans[i][0]
+        if any(a <= begin < b for a, b in taken):
+            i += 1
             continue
-        rest = fold(segment[tokens[i].start() :]) + " "
-        if tokens[i].group(0)[0].isupper() and rest.startswith(UNIT_HEADS):  # unit names are capitalised
-            stop_at = _BREAK.search(segment, tokens[i].end())
-            stop = stop_at.start() if stop_at else len(segment)
-            name = segment[tokens[i].start() : stop].rstrip(" .")
-            found.append(Mention(name, None, start=tokens[i].start(), end=tokens[i].start() + len(name)))
-            while i < len(tokens) and tokens[i].start() < stop:
-                i += 1
+        named = _name_at(tokens, i, directory, listed=_in_list(tokens, i, previous_end))
+        if named is None:
+            i += 1
             continue
-        i += 1
+        length, owner, end_char = named
+        text = segment[begin:end_char]
+        if isinstance(owner, DirectoryAgency):
+            found.append(Mention(text, owner, start=begin, end=end_char))
+        else:
+            found.append(Mention(text, None, start=begin, end=end_char, known=owner))
+        i += length
+        while i < len(tokens.spans) and tokens.spans[i][0] < end_char:
+            i += 1
+        previous_end = i
     return sorted(found, key=lambda m: m.start)
+
+
+def _described_end(tokens: _Tokens, end: int) -> int:
+    """Where a group's description ends: a few words after "có", "nơi", "ven" …, up to a verb."""
+    if not _DESCRIPTION.match(tokens.folded, end):
+        return end
+    words = 0
+    for a, b in tokens.spans:
+        if a < end:
+            continue
+        gap = tokens.folded[end:a]
+        if gap.strip() or words >= 7:
+            break
+        word = tokens.folded[a:b]
+        if words and (
+            (word in _STOPS and word not in ("co", "noi", "ven", "vung", "thuoc", "tren", "giap"))
+            or tokens.text[a].isupper()
+        ):
+            break
+        end, words = b, words + 1
+    return end
+
+
+def _phrase(segment: str, start: int, end: int, generic: bool) -> Mention:
+    return Mention(
+        segment[start:end].strip(), None, collective=not generic, generic=generic, start=start, end=end
+    )
+
+
+def _in_list(tokens: _Tokens, i: int, previous_end: int) -> bool:
+    """Token i follows "các sở:" or another agency of the same list: a bare field name counts."""
+    if previous_end == i and previous_end > 0 and _CONNECTOR_GAP.match(tokens.gap(i).strip()):
+        return True
+    before = tokens.folded[max(0, tokens.spans[i][0] - 24) : tokens.spans[i][0]]
+    return bool(_LIST_CONTEXT.search(before))
+
+
+def _name_at(
+    tokens: _Tokens, i: int, directory: Directory, listed: bool
+) -> tuple[int, "DirectoryAgency | KnownName | None", int] | None:
+    """(tokens spanned, the agency or None for a name only the grammar found, end offset)."""
+    if not tokens.capitalised(i):
+        return None
+    known = directory.longest(tokens.keys, i)
+    head = _head_at(tokens.keys, i)
+    if known is not None:
+        length, owner = known
+        strong = (
+            head is not None
+            or tokens.abbreviation(i)
+            or length >= 3
+            or (isinstance(owner, KnownName) and owner.name.split()[0].lower() == tokens.keys[i])
+        )
+        if strong or listed:
+            end_char = tokens.spans[i + length - 1][1]
+            tail = _LOCALITY_TAIL.match(tokens.text, end_char)
+            if tail and not _name_ends_with_place(tokens, i + length):
+                end_char = tail.end()
+            grammar = _grammar_name(tokens, i, head, directory.bigrams) if head else None
+            if (
+                grammar is None
+                or grammar[0] <= length
+                or not _longer_by_a_name(tokens, i + length, grammar[0])
+            ):
+                return length, owner, end_char
+    if head is None:
+        return None
+    grammar = _grammar_name(tokens, i, head, directory.bigrams)
+    if grammar is None:
+        return None
+    return grammar[0], None, tokens.spans[i + grammar[0] - 1][1]
+
+
+def _name_ends_with_place(tokens: _Tokens, after: int) -> bool:
+    return after > 0 and tokens.keys[after - 1] in _PLACE_WORDS
+
+
+def _longer_by_a_name(tokens: _Tokens, start: int, end: int) -> bool:
+    """The grammar's name goes on past a known one with more capitalised words: "Công an xã Tịnh Khê" is
+    not "Công an tỉnh", though "Sở Y tế tỉnh Gia Lai" is a Sở Y tế."""
+    return any(tokens.capitalised(j) and tokens.keys[j] not in _PLACE_WORDS for j in range(start, end)) and (
+        tokens.keys[start] not in ("tinh", "thanh")
+    )
+
+
+def _head_at(keys: list[str], i: int) -> tuple[str, ...] | None:
+    for length in range(min(_HEAD_LENGTH, len(keys) - i), 0, -1):
+        head = tuple(keys[i : i + length])
+        if head in _HEADS:
+            return head
+    return None
+
+
+def _grammar_name(
+    tokens: _Tokens, i: int, head: tuple[str, ...], bigrams: frozenset[tuple[str, str]] | set[tuple[str, str]]
+) -> tuple[int, None] | None:
+    """A name the lists do not know: its head word, then the words of the name up to a verb."""
+    n = len(tokens.spans)
+    j = i + len(head)
+    named = False  # a word of the name after the head
+    lower_run = 0
+    while j < n and j - i < MAX_NAME_WORDS:
+        gap = tokens.gap(j)
+        word = tokens.keys[j]
+        if gap.strip() not in ("", "-", "–", "&"):
+            if gap.strip() == "," or gap.strip() == ";":
+                break
+            break
+        capital = tokens.capitalised(j)
+        if word == "va" and not capital:
+            if j + 1 < n and tokens.capitalised(j + 1) and tokens.gap(j + 1).strip() == "":
+                if _head_at(tokens.keys, j + 1) is not None:
+                    break  # "Cục Lâm nghiệp và Cục Kiểm lâm": the next agency
+                j += 1
+                lower_run = 0
+                continue
+            break
+        if capital:
+            if tokens.abbreviation(j) and named and _head_at(tokens.keys, j) is None and len(word) > 4:
+                break
+            named, lower_run = True, 0
+            j += 1
+            continue
+        if word in _NAME_WORDS and (word in _PLACE_WORDS or named or head in _SELF_NAMED):
+            named = named or word in _PLACE_WORDS
+            j += 1
+            continue
+        if named and lower_run == 0 and (word not in _STOPS or (tokens.keys[j - 1], word) in bigrams):
+            lower_run = 1
+            j += 1
+            continue
+        if named and lower_run:
+            # "Viện Vệ sinh dịch tễ Trung ương", "Cục Đổi mới sáng tạo chủ trì": lower-case words that
+            # end at a capitalised word, the clause or a lead's verb
+            ahead = j
+            while (
+                ahead < n
+                and ahead - j < 3
+                and not tokens.capitalised(ahead)
+                and tokens.gap(ahead).strip() == ""
+            ):
+                if tokens.keys[ahead] in _LEAD_VERBS and ahead > j:
+                    break
+                ahead += 1
+            run = tokens.keys[j:ahead]
+            ends_clause = ahead == n or tokens.gap(ahead).strip()[:1] in (":", ",", ";", ".", ")")
+            if run and len(run) <= 2 and (ends_clause or (ahead < n and tokens.keys[ahead] in _LEAD_VERBS)):
+                j = ahead
+                break
+            if (
+                run
+                and not any(word in _STOPS for word in run)
+                and ahead < n
+                and tokens.capitalised(ahead)
+                and tokens.gap(ahead).strip() == ""
+                and _head_at(tokens.keys, ahead) is None
+                and tokens.keys[ahead] not in ("nhan", "nha")
+            ):
+                j = ahead
+                continue
+        break
+    if not named and head not in _SELF_NAMED:
+        return None
+    return j - i, None
 
 
 def leading(segment: str, directory: Directory) -> tuple[list[Mention], str]:
     """The names at the start of the segment (joined by commas or "và"), and the text after them."""
     chain: list[Mention] = []
     cursor = 0
-    for mention in scan(segment, directory):
-        gap = segment[cursor : mention.start]
-        if any(word not in _CONNECTORS for word in fold(gap).replace(",", " ").replace(";", " ").split()):
+    folded = fold_same_length(segment)
+    # Only the start is read: a long chain is read again with more of the text.
+    limit = _LEADING_WINDOW
+    while limit < len(segment):
+        head = segment[:limit]
+        found = scan(head, directory)
+        if not found or found[-1].end < limit - 120:
             break
+        limit *= 4
+    for mention in scan(segment[:limit], directory):
+        if not _CONNECTOR_GAP.match(folded[cursor : mention.start].strip()):
+            break
+        if mention.collective and not chain:
+            described = _DESCRIBED.match(folded, mention.end)
+            if described and described.group(0).strip() and len(described.group(0).split()) <= 10:
+                mention = Mention(
+                    segment[mention.start : described.end()].strip(),
+                    None,
+                    collective=True,
+                    start=mention.start,
+                    end=described.end(),
+                )
         chain.append(mention)
         cursor = mention.end
     return chain, segment[cursor:] if chain else segment
-
-
-def _longest_alias(
-    tokens: list[re.Match[str]], start: int, directory: Directory
-) -> tuple[int, DirectoryAgency] | None:
-    for length in range(min(MAX_ALIAS_WORDS, len(tokens) - start), 0, -1):
-        words = tokens[start : start + length]
-        agency = directory.aliases.get("".join(key(w.group(0)) for w in words))
-        if agency is not None:
-            return length, agency
-    return None
