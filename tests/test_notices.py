@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from dondoc.bot.cli import main
 from dondoc.handlers.messages import Attachment
 from dondoc.store.models import Agency, AgencyRole, Notice, Task, TaskAgency
+from dondoc.text import fold
 
 # A copy of ../shared/samples/thong-bao-ket-luan-nq57-quang-ngai.txt, so the suite runs from any clone.
 SAMPLE = Path(__file__).resolve().parent / "fixtures" / "sample-nq57-quang-ngai.txt"
@@ -223,29 +224,114 @@ def test_unknown_agencies_are_shown_for_mapping_never_guessed(app, chat):
 FIXTURE_FILES = sorted(FIXTURES.glob("*.txt"))
 
 
-@pytest.mark.parametrize("path", FIXTURE_FILES, ids=[p.stem for p in FIXTURE_FILES])
+def named(mention: dict) -> str:
+    """A mention as the fixtures write it: its directory code, "*" and the phrase for a collective, or the
+    agency's full name when the directory does not have it."""
+    if mention.get("collective"):
+        return "*" + mention["as_written"]
+    if mention["agency"]:
+        return mention["agency"]["code"]
+    return mention["name"]
+
+
+def same_agencies(got: list[dict], want: list[str]) -> bool:
+    names = [named(m) for m in got]
+    if len(names) != len(want):
+        return False
+    for have, expected in zip(names, want, strict=True):
+        if expected.startswith("*"):
+            if not (have.startswith("*") and fold(expected[1:]) in fold(have[1:])):
+                return False
+        elif fold(have) != fold(expected):
+            return False
+    return True
+
+
+def fixture_mismatches(parsed: dict, expected: dict) -> list[str]:
+    """What differs between the importer's reading and the fixture's expected tasks, one line each."""
+    problems: list[str] = []
+    for name, value in expected.get("notice", {}).items():
+        if parsed["notice"].get(name) != value:
+            problems.append(f"notice {name}: {parsed['notice'].get(name)!r} != {value!r}")
+    got, want = parsed["tasks"], expected["tasks"]
+    if "ref" in (want[0] if want else {}):
+        if [t["ref"] for t in got] != [w["ref"] for w in want]:
+            return [*problems, f"refs {[t['ref'] for t in got]} != {[w['ref'] for w in want]}"]
+        pairs = list(zip(got, want, strict=True))
+    else:
+        pairs = []
+        cursor = 0
+        for w in want:
+            phrase = fold(w["has"])
+            index = next((i for i in range(cursor, len(got)) if phrase in fold(got[i]["text"])), None)
+            if index is None:
+                problems.append(f"missing task: {w['has']}")
+                continue
+            problems += [f"extra task {got[i]['ref']}: {got[i]['text'][:70]}" for i in range(cursor, index)]
+            pairs.append((got[index], w))
+            cursor = index + 1
+        problems += [f"extra task {g['ref']}: {g['text'][:70]}" for g in got[cursor:]]
+    for g, w in pairs:
+        where = w.get("ref") or w["has"][:40]
+        if "ref" in w:
+            for key_name in ("leads", "coops"):
+                if [m["agency"]["code"] for m in g[key_name] if m["agency"]] != w[key_name]:
+                    problems.append(f"{where}: {key_name} {[named(m) for m in g[key_name]]} != {w[key_name]}")
+            if (
+                "unknown" in w
+                and [m["as_written"] for m in g["leads"] + g["coops"] if m["agency"] is None] != w["unknown"]
+            ):
+                problems.append(f"{where}: unknown {[named(m) for m in g['leads'] + g['coops']]}")
+            if "coop_text" in w and g["coop_text"] != w["coop_text"]:
+                problems.append(f"{where}: coop_text {g['coop_text']} != {w['coop_text']}")
+        else:
+            for key_name in ("leads", "coops"):
+                if key_name in w and not same_agencies(g[key_name], w[key_name]):
+                    problems.append(f"{where}: {key_name} {[named(m) for m in g[key_name]]} != {w[key_name]}")
+        for key_name in ("deadline", "recurrence"):
+            if key_name in w and g[key_name] != w[key_name]:
+                problems.append(f"{where}: {key_name} {g[key_name]!r} != {w[key_name]!r}")
+    return problems
+
+
+EXACT_FIXTURES = [p for p in FIXTURE_FILES if p.name < "11"]  # the first ten, tuned with the parser
+BLIND_FIXTURES = [p for p in FIXTURE_FILES if p.name >= "11"]  # 27 written blind, for issue 13
+
+
+@pytest.mark.parametrize("path", EXACT_FIXTURES, ids=[p.stem for p in EXACT_FIXTURES])
 def test_fixture_notices(app, capsys, path):
     expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
-    parsed = parse_json(app, capsys, path)
-    for field in ("number", "issuer", "signed_on", "signer", "meeting_on"):
-        assert parsed["notice"][field] == expected["notice"][field], field
-    got = [
-        {
-            "ref": t["ref"],
-            "leads": codes(t["leads"]),
-            "coops": codes(t["coops"]),
-            "coop_text": t["coop_text"],
-            "unknown": [m["as_written"] for m in t["leads"] + t["coops"] if m["agency"] is None],
-            "deadline": t["deadline"],
-            "recurrence": t["recurrence"],
-        }
-        for t in parsed["tasks"]
-    ]
-    want = [{**t, "leads": [c for c in t["leads"]], "coops": t["coops"]} for t in expected["tasks"]]
-    assert [g["ref"] for g in got] == [w["ref"] for w in want]
-    for g, w in zip(got, want, strict=True):
-        assert {k: g[k] for k in w} == w, g["ref"]
+    problems = fixture_mismatches(parse_json(app, capsys, path), expected)
+    assert not problems, "\n".join(problems)
 
 
-def test_there_are_at_least_eight_fixture_notices():
-    assert len(FIXTURE_FILES) >= 8
+def test_the_blind_fixtures_read_as_well_as_measured(app, capsys):
+    """The 27 notices written blind (central, provincial and commune notices; tables three ways, activity
+    blocks, annexes after the signature, OCR noise, NFD) through the CLI: task F1 and the accuracy of
+    leads, cooperating agencies and deadlines over the tasks found. The floors are what the parser reaches
+    today, so a change that reads worse fails; the misses are printed."""
+    expected_tasks = found = extra = 0
+    wrong = {"leads": 0, "coops": 0, "deadline": 0}
+    misses: list[str] = []
+    for path in BLIND_FIXTURES:
+        expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+        expected_tasks += len(expected["tasks"])
+        problems = fixture_mismatches(parse_json(app, capsys, path), expected)
+        missing = sum(p.startswith("missing") for p in problems)
+        found += len(expected["tasks"]) - missing
+        extra += sum(p.startswith("extra") for p in problems)
+        for name in wrong:
+            wrong[name] += sum(f": {name} " in p for p in problems if not p.startswith(("missing", "extra")))
+        misses += [f"{path.stem}: {p}" for p in problems]
+    precision, recall = found / (found + extra), found / expected_tasks
+    f1 = 2 * precision * recall / (precision + recall)
+    accuracy = {name: (found - count) / found for name, count in wrong.items()}
+    print("\n".join(misses))
+    print(f"F1 {f1:.3f}", accuracy)
+    assert len(BLIND_FIXTURES) >= 27 and expected_tasks >= 230
+    assert f1 >= 0.94, f1
+    assert accuracy["leads"] >= 0.94 and accuracy["coops"] >= 0.96 and accuracy["deadline"] >= 0.98, accuracy
+
+
+def test_there_are_at_least_thirty_five_fixture_notices():
+    assert len(FIXTURE_FILES) >= 35

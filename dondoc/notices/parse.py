@@ -1,18 +1,32 @@
 """A notice's text -> its metadata and the tasks it assigns, each with leads, cooperating agencies and
-a deadline. Pure: reads the agency directory, writes nothing."""
+a deadline. Pure: reads the agency directory, writes nothing.
+
+A task is one job given to one or more agencies. Its lead is the agency the job's sentence opens with
+("Sở Y tế chủ trì …", "Giao Công an tỉnh: …"), else the agency heading the unit it sits under ("3. Sở
+Y tế" then "– Chủ trì, phối hợp …"), else a table row's or an activity's "chủ trì" field, else whom the
+notice is addressed to ("Kính gửi: …", "… đề nghị UBND các tỉnh: 1. …"). A unit holds several jobs when
+its sentences open with different agencies, or when it is only an agency heading over paragraphs.
+"""
 
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from dondoc.notices import ONGOING
 from dondoc.notices.deadlines import Deadline, find_deadline
 from dondoc.notices.mentions import Directory, Mention, leading, scan
 from dondoc.notices.outline import Node, is_assessment, parse_outline
-from dondoc.text import fold
+from dondoc.notices.tables import header_roles
+from dondoc.text import fold_same_length
 
 _NUMBER = re.compile(r"Số\s*:\s*([0-9][\w/\-.]*)", re.IGNORECASE)
 _SIGNED = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
-_DOC_TYPE = re.compile(r"^(THÔNG BÁO|QUYẾT ĐỊNH|KẾ HOẠCH|CÔNG VĂN|CHỈ THỊ|BÁO CÁO)\b")
+_E_SIGNED = re.compile(
+    r"(?:Thời gian ký|Ngày ký|Ký ngày|Ngày giờ ký|Signing time)\s*:?\s*(\d{1,2})[./-](\d{1,2})[./-](\d{4})"
+    r"|(?:Thời gian ký|Ngày ký|Ký ngày)\s*:?\s*(\d{4})-(\d{2})-(\d{2})",
+    re.IGNORECASE,
+)
+_DOC_TYPE = re.compile(r"^(THÔNG BÁO|QUYẾT ĐỊNH|KẾ HOẠCH|CÔNG VĂN|CHỈ THỊ|BÁO CÁO|NGHỊ QUYẾT|CHƯƠNG TRÌNH)\b")
 _MEETING = re.compile(
     r"Ngày\s+(?:(\d{1,2})/(\d{1,2})/(\d{4})|(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4}))\s*,\s*tại"
 )
@@ -23,21 +37,84 @@ _CHAIR = re.compile(
 )
 _NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*)(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]*){1,4}$")
 
-_OPENER = re.compile(r"^(?:Giao|Trách nhiệm của)\s+", re.IGNORECASE)
-_LEAD_MARKER = re.compile(
-    r"^\s*(?::|,?\s*(?:chủ trì|phối hợp|theo chức năng|có trách nhiệm|chịu trách nhiệm|"
-    r"tham mưu|khẩn trương|tiếp tục|thực hiện|triển khai|chủ động|phải)\b)",
+# Words before the agency a job opens with: "Giao Sở X", "Phó Thủ tướng yêu cầu Bộ Y tế …".
+_OPENER = re.compile(
+    r"^(?:(?:Thủ tướng|Phó Thủ tướng|Chủ tịch|Phó Chủ tịch|Bộ trưởng|Thứ trưởng|Lãnh đạo|Giám đốc)"
+    r"[^,.:;]{0,60}?\s)?(?:(?:thống nhất\s+)?giao|đề nghị|yêu cầu|chỉ đạo|phân công|kính đề nghị)\s+"
+    r"|^(?:Trách nhiệm(?: chung)? của|Nhiệm vụ của|Đối với|Riêng|Về phía)\s+",
     re.IGNORECASE,
 )
-_COOPS = re.compile(r"phối hợp\s+(?:chặt chẽ\s+)?(?:với|cùng)\s+", re.IGNORECASE)
+_DELEGATES = re.compile(r"^\s*(?:kính\s+|trân trọng\s+)?(?:đề nghị|yêu cầu|giao|phân công)\s+", re.IGNORECASE)
+# A condition before the agency: "Trường hợp nhà đầu tư không đáp ứng tiến độ, Sở Tài chính tham mưu …".
+_CONDITION = re.compile(
+    r"^(?:Trường hợp|Nếu|Khi|Sau khi|Trên cơ sở|Căn cứ|Trong trường hợp)\b[^.;:]{0,200}?,\s+(?=[A-ZĐÀ-Ỹ])"
+)
+# What follows an agency that opens a job: its duty, or the predicate itself (a lower-case word).
+_PREDICATE = re.compile(r"^\s*(?:[:(–-]|,\s*[a-zà-ỹđ]|[a-zà-ỹđ]|$)")
+# The words of a heading that carry no job of their own.
+_HEADING_WORDS = re.compile(
+    r"^[\s,:;.–-]*(?:(?:là cơ quan\s+)?chủ trì(?:\s+thực hiện)?|chịu trách nhiệm chính)?[\s,]*"
+    r"(?:(?:phối hợp|trao đổi, thống nhất|thống nhất)(?:\s+(?:chặt chẽ\s+)?(?:với|cùng))?)?"
+    r"[\s,]*(?:theo chức năng, nhiệm vụ(?: được giao)?(?:,|\s)*)?"
+    r"(?:(?:có|chịu) trách nhiệm(?:\s+(?:thực hiện|triển khai|tổ chức thực hiện))?)?[\s,]*"
+    r"(?:(?:tổ chức\s+)?(?:thực hiện|triển khai|tập trung(?: thực hiện)?(?: vào)?)\s*)?"
+    r"(?:(?:một số|các|những)\s+)?(?:(?:nhiệm vụ|nội dung|công việc|việc)(?:\s+(?:trọng tâm|chủ yếu|cụ thể))?"
+    r"(?:\s+(?:sau(?: đây)?|như sau|cụ thể như sau|cụ thể))?)?[\s,]*"
+    r"(?:cụ thể(?: như sau)?|như sau|sau đây|gồm)?"
+    r"[\s:;.]*$",
+    re.IGNORECASE,
+)
+_COOPS = re.compile(
+    r"(?:phối hợp|trao đổi,?\s+thống nhất|thống nhất|cùng)\s+(?:chặt chẽ\s+)?(?:với|cùng)\s+", re.IGNORECASE
+)
+# "…; giao Sở Xây dựng chủ trì …": a job given in the middle of a sentence.
+_ASSIGNING = re.compile(r"[;,]\s+(?=(?:giao|đề nghị|yêu cầu)\s+[A-ZĐÀ-Ỹ])")
+# A new job inside a unit starts where a sentence opens with an agency.
+_SENTENCE = re.compile(r"(?<=[.;:])\s+(?=[A-ZĐÀ-Ỹ])")
 _FIELD = re.compile(
-    r"^(Nội dung|Cơ quan chủ trì|Đơn vị chủ trì|Cơ quan phối hợp|Đơn vị phối hợp|Thời hạn|"
-    r"Thời gian hoàn thành)\s*:\s*(.*)$",
+    r"^(Nội dung|Cơ quan chủ trì|Đơn vị chủ trì|Chủ trì|Cơ quan phối hợp|Đơn vị phối hợp|Phối hợp|"
+    r"Đơn vị thực hiện|Cơ quan thực hiện|Thời hạn(?: hoàn thành)?|Thời gian(?: dự kiến| thực hiện| hoàn thành"
+    r"| tổ chức)?|Tiến độ(?: thực hiện)?|Sản phẩm(?: đầu ra)?|Địa điểm|Kinh phí(?: thực hiện)?|Thành phần|"
+    r"Quy mô|Hình thức|Đối tượng)\s*:\s*(.*)$",
     re.IGNORECASE,
 )
+# Units that assign nothing (folded text).
 _NOT_A_TASK = re.compile(
-    r"ban hành kèm theo|có hiệu lực|chịu trách nhiệm thi hành|thi hành quyết định", re.IGNORECASE
+    r"^(?:dong y|nhat tri|thong nhat (?:chu truong|voi|ve|noi dung)|ghi nhan|bieu duong|danh gia cao|"
+    r"hoan nghenh|luu y|chu y|phe duyet|ban hanh kem theo|(?:ve )?kinh phi|nguon kinh phi|quyet dinh nay|"
+    r"thong bao nay|ke hoach nay|nay thong bao|can cu|thoi gian qua|trong thoi gian qua|nhin chung|"
+    r"tuy nhien|ben canh do|sau khi nghe|tham du|ngay \d{1,2}[/ ]|qua bao cao)"
+    r"|chiu trach nhiem thi hanh|thi hanh quyet dinh|co hieu luc(?: thi hanh)?(?: ke)? tu"
+    r"|(?<![a-z])(?:trong qua trinh|neu co|neu|truong hop)(?![a-z])[^.]{0,120}"
+    r"(?:kho khan|vuong mac|phat sinh)"
+    r"|thong bao (?:y kien|ket luan|noi dung)|nhan duoc (?:cong van|van ban|to trinh)|"
+    r"chu tri cuoc hop|ket luan (?:va chi dao )?nhu sau|chi dao nhu sau|de cac (?:co quan|don vi)[^.]{0,40}"
+    r"(?:biet|thuc hien)"
 )
+# A paragraph that closes a decision: whoever it names, it assigns nothing.
+_CLOSING_PARAGRAPH = re.compile(
+    r"chiu trach nhiem thi hanh|thi hanh quyet dinh nay|co hieu luc(?: thi hanh)?(?: ke)? tu ngay|"
+    r"ban hanh kem theo quyet dinh"
+)
+_CROSS_REFERENCE = re.compile(
+    r"(?:thuc hien|trien khai|can cu)\s+(?:cac|nhung)?\s*(?:nhiem vu|noi dung)(?:\s+duoc giao)?"
+    r"\s+(?:tai|o|theo)\s+"
+    r"(?:(?:muc|diem|khoan|phan|dieu)\s+[\divx]|(?:thong bao|ke hoach|quyet dinh|van ban|cong van|chi thi|"
+    r"nghi quyet|chuong trinh)(?:\s+so|\s+nay))"
+)
+# A statement of what was done ("… các Bộ đã cắt giảm 312 thủ tục"): an assessment, not a job.
+_DONE = re.compile(
+    r"^[^.;:]{0,120}?(?<![a-z])da (?!duoc|giao|neu|ban hanh|phe duyet|de ra|dang ky|co y kien)"
+)
+_EXHORTATION = re.compile(
+    r"(?:nghiem tuc|khan truong|to chuc)?\s*(?:trien khai|thuc hien)(?:(?! ngay| ky )[^.;]){0,30}"
+    r"(?:thong bao|ket luan|chi dao|"
+    r"ke hoach|quyet dinh|chi thi|van ban|cong van|noi dung)\s+(?:nay|tren|neu tren)"
+)
+_PAST = re.compile(r"^\s*(?:da|van con|con|chua|buoc dau|dang)\s")
+_PARENTHESIS = re.compile(r"\([^()]*\)")
+_WORD = re.compile(r"[^\W\d_]+")
+MIN_JOB_WORDS = 3
 
 
 @dataclass
@@ -48,6 +125,7 @@ class FoundTask:
     coops: list[Mention]
     coop_text: list[str]
     deadline: Deadline
+    from_table: bool = False
 
     @property
     def unknown(self) -> list[str]:
@@ -73,93 +151,417 @@ class ParsedNotice:
         return seen
 
 
+@dataclass
+class _Context:
+    """What a unit hands down to the units under it."""
+
+    leads: list[Mention]
+    coops: list[Mention]
+    coop_text: list[str]
+    deadline: Deadline | None
+
+
+@dataclass
+class _Job:
+    text: str
+    leads: list[Mention]
+    own_lead: bool
+
+
 def parse_notice(text: str, directory: Directory, today: dt.date) -> ParsedNotice:
-    root, tail = parse_outline(text)
-    header = root.lines
+    outline = parse_outline(text)
+    intro = outline.header + outline.root.lines
+    intro_text = "\n".join(intro)
     notice = ParsedNotice(
-        number=_first(_NUMBER, header),
-        issuer=_issuer(header),
-        signed_on=_signed_on(header),
-        signer=_signer(tail),
-        meeting_on=_meeting(root.text),
-        chaired_by=(m.group(1) if (m := _CHAIR.search(root.text)) else None),
-        title=_title(header),
+        number=_first(_NUMBER, outline.header) or _first(_NUMBER, intro[:12]),
+        issuer=_issuer(outline.header),
+        signed_on=_signed_on(outline.header) or _e_signed(text),
+        signer=_signer(outline.tail),
+        meeting_on=_meeting(intro_text),
+        chaired_by=(m.group(1) if (m := _CHAIR.search(intro_text)) else None),
+        title=_title(outline.header),
     )
-    base = notice.signed_on or notice.meeting_on or today
-    for leaf in root.leaves():
-        if leaf is root or not leaf.lines or any(is_assessment(a) for a in [leaf, *leaf.ancestors()]):
-            continue
-        if leaf.kind in ("section", "article") and (
-            _NOT_A_TASK.search(leaf.text) or not _own_leads(leaf, directory)
-        ):
-            continue  # "Điều 1. Ban hành kèm theo …", "Điều 3. … chịu trách nhiệm thi hành"
-        notice.tasks.append(_task(leaf, directory, base))
+    reader = _Reader(directory, notice.signed_on or notice.meeting_on or today, text)
+    default = reader.default_leads(outline.addressees, outline.root)
+    root_context = _Context(default, [], [], None)
+    tasks: list[FoundTask] = []
+    for child in outline.root.children:
+        tasks += reader.tasks(child, root_context)
+    if not tasks:  # a prose notice: its paragraphs are its units
+        tasks = reader.root_tasks(outline.root, root_context)
+    notice.tasks = _without_restated_rows(tasks)
     return notice
 
 
-def _task(leaf: Node, directory: Directory, base: dt.date) -> FoundTask:
-    fields = _table_fields(leaf)
-    text = fields.get("noi dung") or leaf.text
-    leads = _own_leads(leaf, directory)
-    coops, coop_text = _coops(
-        fields.get("co quan phoi hop") or leaf.text, directory, table="co quan phoi hop" in fields
-    )
-    if not leads:
-        for ancestor in leaf.ancestors():
-            inherited_coops, inherited_text = _coops(ancestor.text, directory)
-            coops, coop_text = coops + inherited_coops, coop_text + inherited_text
-            if leads := _own_leads(ancestor, directory):
-                break
-    deadline = find_deadline(fields.get("thoi han") or leaf.text, base)
-    return FoundTask(leaf.ref, text, leads, _without(coops, leads), _unique(coop_text), deadline)
+class _Reader:
+    def __init__(self, directory: Directory, base: dt.date, text: str) -> None:
+        self.directory = directory
+        self.base = base
+        self.text = text
+        self._scans: dict[str, list[Mention]] = {}
 
+    # -- agencies ---------------------------------------------------------------------------------
 
-def _own_leads(node: Node, directory: Directory) -> list[Mention]:
-    """The agencies a unit opens with: "Giao Sở X:", "Sở X chủ trì …", "Công an tỉnh: …"."""
-    fields = _table_fields(node)
-    if "co quan chu tri" in fields:
-        return _unique_mentions([m for m in scan(fields["co quan chu tri"], directory) if not m.generic])
-    text = node.text
-    opener = _OPENER.match(text)
-    chain, rest = leading(text[opener.end() :] if opener else text, directory)
-    if not opener and not _LEAD_MARKER.match(rest):
-        return []  # "Xây dựng, trình …" opens with a verb that is also an alias, not with an agency
-    return _unique_mentions([m for m in chain if not m.generic])
+    def scan(self, text: str) -> list[Mention]:
+        found = self._scans.get(text)
+        if found is None:
+            found = self._scans[text] = scan(text, self.directory)
+        return found
 
+    def subject(self, text: str) -> tuple[list[Mention], str] | None:
+        """The agencies a job opens with and the rest of its sentence, or None when it opens otherwise."""
+        condition = _CONDITION.match(text)
+        if condition:
+            found = self._subject(text[condition.end() :])
+            if found is not None:
+                return found
+        return self._subject(text)
 
-def _coops(text: str, directory: Directory, table: bool = False) -> tuple[list[Mention], list[str]]:
-    """The names after "phối hợp với" (or in a table's column): agencies, and generic phrases as written."""
-    found: list[Mention] = []
-    if table:
-        found = scan(text, directory)
-    else:
+    def _subject(self, text: str) -> tuple[list[Mention], str] | None:
+        opener = _OPENER.match(text)
+        body = text[opener.end() :] if opener else text
+        chain, rest = leading(body, self.directory)
+        chain = [m for m in chain if not m.generic]
+        if not chain:
+            return None
+        if not opener and not _PREDICATE.match(rest):
+            return None
+        if not opener and (delegated := _DELEGATES.match(rest)):
+            inner, after = leading(rest[delegated.end() :], self.directory)
+            inner = [m for m in inner if not m.generic]
+            if inner:
+                return _unique_mentions(inner), after
+        return _unique_mentions(chain), rest
+
+    def has_job(self, rest: str) -> bool:
+        return _has_job(self.without_coop_names(rest))
+
+    def without_coop_names(self, text: str) -> str:
+        """ "chủ trì, phối hợp với Sở Tài chính và các đơn vị liên quan:" -> "chủ trì, phối hợp với :"."""
+        out, cursor = "", 0
         for match in _COOPS.finditer(text):
-            found += leading(text[match.end() :], directory)[0]
-    agencies = [m for m in found if not m.generic and not m.collective]
-    generic = [m.as_written[0].lower() + m.as_written[1:] for m in found if m.generic or m.collective]
+            if match.start() < cursor:
+                continue
+            chain, after = leading(text[match.end() :], self.directory)
+            if chain:
+                out += text[cursor : match.end()]
+                cursor = len(text) - len(after)
+        return out + text[cursor:]
+
+    def coops(self, text: str) -> tuple[list[Mention], list[str]]:
+        found: list[Mention] = []
+        for match in _COOPS.finditer(text):
+            found += leading(text[match.end() :], self.directory)[0]
+        return _split_generic(found)
+
+    def default_leads(self, addressees: list[str], root: Node) -> list[Mention]:
+        """Whom items without a subject are for: "… đề nghị UBND các tỉnh:" or the "Kính gửi" list."""
+        for paragraph in reversed(root.text.split("\n")[-2:]):
+            for match in _DELEGATES_ANYWHERE.finditer(paragraph):
+                chain = [m for m in leading(paragraph[match.end() :], self.directory)[0] if not m.generic]
+                if chain:
+                    return _unique_mentions(chain)
+        found: list[Mention] = []
+        for line in addressees:
+            found += [m for m in self.scan(line) if not m.generic]
+        return _unique_mentions(found)
+
+    # -- tasks ------------------------------------------------------------------------------------
+
+    def root_tasks(self, root: Node, context: _Context) -> list[FoundTask]:
+        """Paragraphs before the first unit are a prose notice's tasks when they open with an agency."""
+        tasks: list[FoundTask] = []
+        for paragraph in root.text.split("\n"):
+            for chunk in self._chunks(paragraph):
+                subject = self.subject(chunk)
+                if subject and self.has_job(subject[1]) and self._is_task(chunk, subject[1]):
+                    tasks.append(self._task(root, len(tasks), _Job(chunk, subject[0], True), context))
+        for index, task in enumerate(tasks):
+            task.ref = f"¶{index + 1}"
+        return tasks
+
+    def tasks(self, node: Node, context: _Context) -> list[FoundTask]:
+        if is_assessment(node):
+            return []
+        if node.kind == "row":
+            return self._row(node, context)
+        fields, children = _fields_of(node)
+        title_only = node.kind in ("section", "chapter", "annex") and _is_title(node)
+        lines = node.lines[1:] if title_only else node.lines
+        jobs, heading = self._jobs(_joined(lines), context, has_children=bool(children))
+        own: list[FoundTask] = []
+        if fields:
+            own = [self._activity(node, fields, jobs, context)]
+            jobs = []
+        here = _Context(context.leads, context.coops, context.coop_text, context.deadline)
+        if heading is not None:
+            leads, text = heading
+            coops, coop_text = self.coops(text)
+            if leads:
+                here = _Context(leads, coops, coop_text, None)
+            else:
+                here = _Context(
+                    context.leads,
+                    _unique_mentions(context.coops + coops),
+                    _unique(context.coop_text + coop_text),
+                    context.deadline,
+                )
+            deadline = find_deadline(text, self.base)
+            if deadline.date is not None or (deadline.recurrence not in (None, ONGOING)):
+                here.deadline = deadline
+        for index, job in enumerate(jobs):
+            own.append(self._task(node, index, job, here))
+        below: list[FoundTask] = []
+        pending: list[Mention] = []
+        for child in children:
+            listed = self._lead_only(child)
+            if listed is not None and not child.children:
+                pending += listed
+                continue
+            child_context = here
+            if listed is not None and pending:
+                pending += listed
+                child_context = _Context(_unique_mentions(pending), [], [], here.deadline)
+                pending = []
+                below += self.tasks(child, child_context)
+                continue
+            pending = []
+            below += self.tasks(child, child_context)
+        return own + below
+
+    def _lead_only(self, node: Node) -> list[Mention] | None:
+        """A unit that only names agencies ("– Sở Xây dựng (đối với …);"): a lead set for the duty after."""
+        chain, rest_text = leading(_PARENTHESIS.sub(" ", node.text), self.directory)
+        chain = [m for m in chain if not m.generic]
+        if not chain:
+            return None
+        subject = (chain, rest_text)
+        rest = fold_same_length(subject[1]).strip(" .,;:–-\n")
+        rest = re.sub(r"^(?:co|chiu) trach nhiem(?: thuc hien)?(?: cac nhiem vu sau)?\s*:?", "", rest).strip()
+        return subject[0] if not rest else None
+
+    def _jobs(
+        self, text: str, context: _Context, has_children: bool = False
+    ) -> tuple[list[_Job], tuple[list[Mention], str] | None]:
+        """The unit's jobs, and its heading (leads, text) when it opens with an agency and no job."""
+        jobs: list[_Job] = []
+        heading: tuple[list[Mention], str] | None = None
+        heading_mode = False
+        for number, paragraph in enumerate(p for p in text.split("\n") if p.strip()):
+            if _CLOSING_PARAGRAPH.search(fold_same_length(paragraph)):
+                continue
+            for chunk in self._chunks(paragraph):
+                subject = self.subject(chunk)
+                if subject is not None:
+                    leads, rest = subject
+                    if self.has_job(rest):
+                        if self._is_task(chunk, rest):
+                            jobs.append(_Job(chunk, leads, True))
+                        continue
+                    if not jobs and heading is None:
+                        heading, heading_mode = (leads, chunk), True
+                        continue
+                    if not jobs:
+                        continue
+                    jobs[-1].text += " " + chunk
+                    continue
+                if number == 0 and not jobs and heading is None and _is_heading_phrase(chunk):
+                    heading, heading_mode = ([], chunk), False
+                    continue
+                if jobs and not heading_mode:
+                    jobs[-1].text += ("\n" if chunk is paragraph else " ") + chunk
+                    continue
+                if jobs and heading_mode and chunk is not paragraph:
+                    jobs[-1].text += " " + chunk
+                    continue
+                if number == 0 and not jobs and has_children:
+                    heading, heading_mode = ([], chunk), False  # a topic over its sub-units
+                    continue
+                if self.has_job(chunk) and self._is_task(chunk, chunk):
+                    jobs.append(_Job(chunk, [], False))
+        return jobs, heading
+
+    def _chunks(self, paragraph: str) -> list[str]:
+        """A paragraph cut where a sentence opens with an agency that has a job of its own."""
+        starts = [0]
+        for match in _SENTENCE.finditer(paragraph):
+            subject = self.subject(paragraph[match.end() :])
+            if subject is not None and self.has_job(subject[1]) and not all(m.collective for m in subject[0]):
+                starts.append(match.end())
+        for match in _ASSIGNING.finditer(paragraph):
+            if self.subject(paragraph[match.end() :]) is not None and match.end() not in starts:
+                starts.append(match.end())
+        if len(starts) == 1:
+            return [paragraph]
+        starts.sort()
+        pieces = [
+            paragraph[a:b].strip(" ;,") for a, b in zip(starts, [*starts[1:], len(paragraph)], strict=True)
+        ]
+        # What comes before the first agency ("Về chuyển đổi số:", a statement of the problem) is no job
+        # of its own; a date in it ("Hội nghị … trước ngày 15/7; giao Sở X chuẩn bị …") is the job's.
+        if len(pieces) > 1 and self.subject(pieces[0]) is None:
+            preamble = pieces.pop(0)
+            if find_deadline(preamble, self.base).date is not None and not preamble.rstrip().endswith(":"):
+                pieces[0] = f"{pieces[0]} ({preamble.rstrip(' .;')})"
+        return [p for p in pieces if p]
+
+    def _is_task(self, chunk: str, rest: str) -> bool:
+        folded = fold_same_length(chunk).strip(" –-•+*")
+        body = fold_same_length(rest).strip(" ,:;–-")
+        if _NOT_A_TASK.search(folded) or (_CROSS_REFERENCE.search(folded) and len(folded) < 200):
+            return False
+        if _EXHORTATION.search(folded) and len(_WORD.findall(folded)) < 40:
+            return False
+        if _DONE.match(folded) and not re.match(r"^(?:tiep tuc|khan truong|day nhanh)", body):
+            return False
+        return not _PAST.match(body)
+
+    def _task(self, node: Node, index: int, job: _Job, context: _Context) -> FoundTask:
+        ref = node.ref if index == 0 else f"{node.ref} [{index + 1}]"
+        coops, coop_text = self.coops(job.text)
+        if job.own_lead:
+            leads = job.leads
+        else:
+            leads = context.leads
+            coops, coop_text = coops + context.coops, context.coop_text + coop_text
+        deadline = find_deadline(job.text, self.base, anchors=self.text)
+        if deadline.date is None and deadline.recurrence in (None, ONGOING) and context.deadline is not None:
+            deadline = context.deadline if not deadline.text else deadline
+        return FoundTask(ref, job.text, leads, _without(coops, leads), _unique(coop_text), deadline)
+
+    def _row(self, node: Node, context: _Context) -> list[FoundTask]:
+        fields = node.fields
+        text = fields.get("content") or node.text
+        if not text or not self._is_task(text, text):
+            return []
+        leads = [m for m in self.scan(fields["lead"]) if not m.generic] if fields.get("lead") else []
+        coops, coop_text = _split_generic(self.scan(fields["coop"])) if fields.get("coop") else ([], [])
+        if not leads:
+            subject = self.subject(text)
+            leads = subject[0] if subject else context.leads
+        deadline = self._field_deadline(fields.get("deadline"), text, context)
+        leads = _unique_mentions(leads)
+        return [FoundTask(node.ref, text, leads, _without(coops, leads), _unique(coop_text), deadline, True)]
+
+    def _activity(self, node: Node, fields: dict[str, str], jobs: list[_Job], context: _Context) -> FoundTask:
+        """An activity with its fields: "1.2. Hội chợ nông sản / – Đơn vị chủ trì: … / – Thời gian: …"."""
+        title = node.lines[0] if node.lines else ""
+        text = title if "content" not in fields else f"{title} {fields['content']}".strip()
+        leads = [m for m in self.scan(fields["lead"]) if not m.generic] if fields.get("lead") else []
+        coops, coop_text = _split_generic(self.scan(fields["coop"])) if fields.get("coop") else ([], [])
+        if not leads:
+            subject = self.subject(text)
+            leads = subject[0] if subject else context.leads
+        deadline = self._field_deadline(fields.get("deadline"), text, context)
+        leads = _unique_mentions(leads)
+        return FoundTask(node.ref, text, leads, _without(coops, leads), _unique(coop_text), deadline)
+
+    def _field_deadline(self, value: str | None, text: str, context: _Context) -> Deadline:
+        if value:
+            deadline = find_deadline(value, self.base, anchors=self.text, field=True)
+            if deadline.date is not None or deadline.recurrence not in (None, ONGOING):
+                return deadline
+        deadline = find_deadline(text, self.base, anchors=self.text)
+        if deadline.date is None and deadline.recurrence in (None, ONGOING) and context.deadline is not None:
+            return context.deadline
+        return deadline
+
+
+_DELEGATES_ANYWHERE = re.compile(r"(?:đề nghị|yêu cầu)\s+", re.IGNORECASE)
+
+
+def _fields_of(node: Node) -> tuple[dict[str, str], list[Node]]:
+    """An activity's named fields (in its lines or as bullets under it), and its other children."""
+    fields: dict[str, str] = {}
+    for line in node.lines[1:]:
+        if match := _FIELD.match(line):
+            _add_field(fields, match)
+    children: list[Node] = []
+    for child in node.children:
+        match = (
+            _FIELD.match(child.text) if child.kind in ("bullet", "letter") and not child.children else None
+        )
+        if match:
+            _add_field(fields, match)
+        else:
+            children.append(child)
+    if node.kind in ("section", "chapter", "annex", "article") or not (
+        "lead" in fields or len({"coop", "deadline", "place", "funding", "content"} & set(fields)) >= 2
+    ):
+        return {}, node.children
+    return fields, children
+
+
+def _add_field(fields: dict[str, str], match: re.Match[str]) -> None:
+    roles = header_roles([match.group(1), "Nội dung"]) or ["other"]
+    role = roles[0]
+    if role == "other" and fold_same_length(match.group(1)).startswith("chu tri"):
+        role = "lead"
+    if role not in ("other", "index") and role not in fields:
+        fields[role] = match.group(2).strip()
+
+
+def _is_title(node: Node) -> bool:
+    first = node.lines[0] if node.lines else ""
+    letters = [c for c in first if c.isalpha()]
+    return bool(letters) and (sum(c.isupper() for c in letters) > len(letters) * 0.6 or len(first) < 80)
+
+
+def _is_heading_phrase(text: str) -> bool:
+    """A topic heading over sub-units: "1. Về công tác quy hoạch", "Lĩnh vực y tế:"."""
+    folded = fold_same_length(text).strip(" –-")
+    return (folded.startswith(("ve ", "linh vuc", "doi voi", "cong tac", "nhom")) and len(folded) < 120) or (
+        folded.endswith(":") and len(_WORD.findall(folded)) <= 12
+    )
+
+
+def _has_job(rest: str) -> bool:
+    """Whether the words after an agency say what to do, beyond "chủ trì, phối hợp với …:" (the names
+    after "phối hợp với" are taken out first, by `_Reader.without_coop_names`)."""
+    if _HEADING_WORDS.match(rest):
+        return False
+    return len(_WORD.findall(rest)) >= MIN_JOB_WORDS
+
+
+def _joined(lines: list[str]) -> str:
+    node = Node("root", "", lines=list(lines))
+    return node.text
+
+
+def _split_generic(found: list[Mention]) -> tuple[list[Mention], list[str]]:
+    agencies = [m for m in found if not m.generic]
+    generic = [m.as_written[0].lower() + m.as_written[1:] for m in found if m.generic]
     return _unique_mentions(agencies), generic
 
 
-def _table_fields(node: Node) -> dict[str, str]:
-    fields: dict[str, str] = {}
-    for line in node.lines:
-        if match := _FIELD.match(line):
-            name = (
-                fold(match.group(1)).replace("don vi", "co quan").replace("thoi gian hoan thanh", "thoi han")
-            )
-            fields[name] = match.group(2).strip()
-    return fields
+def _without_restated_rows(tasks: list[FoundTask]) -> list[FoundTask]:
+    """Prose that restates a row of the notice's task table is not a second task. Restating prose sits
+    near its table, so each task is compared with the rows within a window of it (linear in length)."""
+    rows = [(index, fold_same_length(t.text)) for index, t in enumerate(tasks) if t.from_table]
+    if not rows:
+        return tasks
+    from rapidfuzz import fuzz, process
+
+    kept: list[FoundTask] = []
+    for index, task in enumerate(tasks):
+        if not task.from_table:
+            near = [text for at, text in rows if abs(at - index) <= _RESTATED_WINDOW]
+            if near and process.extractOne(
+                fold_same_length(task.text), near, scorer=fuzz.token_set_ratio, score_cutoff=88
+            ):
+                continue
+        kept.append(task)
+    return kept
+
+
+_RESTATED_WINDOW = 60
 
 
 def _unique_mentions(mentions: list[Mention]) -> list[Mention]:
     seen: set[str] = set()
     unique: list[Mention] = []
     for mention in mentions:
-        marker = (
-            "*"
-            if mention.collective
-            else (mention.agency.code if mention.agency else fold(mention.as_written))
-        )
+        marker = mention.agency.code if mention.agency else fold_same_length(mention.name)
         if marker not in seen:
             seen.add(marker)
             unique.append(mention)
@@ -167,8 +569,10 @@ def _unique_mentions(mentions: list[Mention]) -> list[Mention]:
 
 
 def _without(coops: list[Mention], leads: list[Mention]) -> list[Mention]:
-    lead_codes = {m.agency.code for m in leads if m.agency}
-    return _unique_mentions([m for m in coops if not (m.agency and m.agency.code in lead_codes)])
+    lead_markers = {m.agency.code if m.agency else fold_same_length(m.name) for m in leads}
+    return _unique_mentions(
+        [m for m in coops if (m.agency.code if m.agency else fold_same_length(m.name)) not in lead_markers]
+    )
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -210,6 +614,16 @@ def _signed_on(lines: list[str]) -> dt.date | None:
     return None
 
 
+def _e_signed(text: str) -> dt.date | None:
+    """The e-signature's timestamp, for a notice whose printed date was left blank."""
+    match = _E_SIGNED.search(text)
+    if not match:
+        return None
+    if match.group(1):
+        return _date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+    return _date(int(match.group(4)), int(match.group(5)), int(match.group(6)))
+
+
 def _meeting(intro: str) -> dt.date | None:
     match = _MEETING.search(intro)
     if not match:
@@ -227,8 +641,13 @@ def _date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+_STAMP = re.compile(r"^(?:Ký bởi|Thời gian ký|Ngày ký|Email|Cơ quan|Người ký|Signed|Ký số)", re.IGNORECASE)
+
+
 def _signer(tail: list[str]) -> str | None:
     for line in reversed(tail):
+        if _STAMP.match(line):
+            continue
         if _NAME.match(line):
             return line
         if line:
