@@ -61,6 +61,11 @@ def _parser() -> argparse.ArgumentParser:
     load = notice_sub.add_parser("import", help="show the tasks found, then import them after confirmation")
     load.add_argument("file", type=Path)
     load.add_argument("--yes", action="store_true", help="import without asking")
+    load.add_argument(
+        "--only-assigned",
+        action="store_true",
+        help="import the tasks whose lead agency is in the directory, leaving out the others",
+    )
     nudges = sub.add_parser("nudges", help="what the scheduler sends")
     nudge_sub = nudges.add_subparsers(dest="action", required=True)
     look = nudge_sub.add_parser(
@@ -330,11 +335,12 @@ def _calendar(app: App, args: argparse.Namespace) -> int:
 
 
 def _notice(app: App, args: argparse.Namespace) -> int:
-    from dondoc.handlers.notices import describe_notice, read_problem_message
-    from dondoc.notices.importer import import_and_tell, notice_json
+    from dondoc.handlers.notices import apply_preview, describe_notice, preview, read_problem_message
+    from dondoc.notices.importer import notice_json
     from dondoc.notices.mentions import Directory
     from dondoc.notices.parse import parse_notice
     from dondoc.notices.reader import NoticeReadError, read_notice
+    from dondoc.store.agencies import closest_agencies
 
     try:
         text = read_notice(args.file.read_bytes(), args.file.name)
@@ -347,33 +353,55 @@ def _notice(app: App, args: argparse.Namespace) -> int:
     now = app.clock()
     today = now.astimezone(app.config.tz).date()
     with app.sessions() as session:
-        parsed = parse_notice(text, Directory.load(session), today)
-        if args.action == "parse" and args.json:
-            print(json.dumps(notice_json(parsed), ensure_ascii=False, indent=2))
-            return 0
-        print(describe_notice(parsed))
         if args.action == "parse":
+            parsed = parse_notice(text, Directory.load(session), today)
+            if args.json:
+                print(json.dumps(notice_json(parsed), ensure_ascii=False, indent=2))
+            else:
+                print(describe_notice(parsed, closest_agencies(session, parsed.unknown)))
             return 0
-        if parsed.unknown:
-            print(
-                _(
-                    "Nothing was imported. Add the unknown names to the directory first, for example: "
-                    'dondoc agencies add CODE "Name" --alias "name as written".'
-                ),
-                file=sys.stderr,
+        found = preview(session, text, today, app.config.tz)
+        if found.kind == "nothing":  # imported already, or no task in it
+            print(found.text, file=sys.stdout if found.update is not None else sys.stderr)
+            return 0 if found.update is not None else 1
+        print(found.text)
+        if found.kind == "unassigned" or (found.held and not args.only_assigned):
+            print(_cli_guidance(found.held, found.kind == "unassigned"), file=sys.stderr)
+            return 1
+        if found.update is not None:
+            question = _("Update notice {notice}? [y/N] ").format(
+                notice=found.update.notice.number or f"#{found.update.notice.id}"
             )
-            return 1
-        if not parsed.tasks:
-            return 1
-        if not args.yes and input(
-            _("Import these {count} task(s)? [y/N] ").format(count=len(parsed.tasks))
-        ).strip().lower() not in ("y", "yes", "c", "co", "có"):
+        else:
+            question = _("Import these {count} task(s)? [y/N] ").format(count=found.assigned)
+        if not args.yes and input(question).strip().lower() not in ("y", "yes", "c", "co", "có"):
             print(_("Cancelled. Nothing was recorded."))
             return 1
-        _result, outcome = import_and_tell(session, parsed, text, None, now, today)
+        try:
+            outcome = apply_preview(session, found, text, None, now, today)
+        except Refusal as refusal:
+            print(refusal.message, file=sys.stderr)
+            return 1
         session.commit()
         print(outcome)
     return 0
+
+
+def _cli_guidance(held: int, none_assigned: bool) -> str:
+    """Why `dondoc notice import` did nothing, when a task has no lead agency in the directory."""
+    mapping = _(
+        "Map each unknown name to its agency first (in chat: /bidanh NAME = CODE; here: dondoc agencies "
+        'add CODE "Name" --alias "NAME"), then import the notice again.'
+    )
+    if none_assigned:
+        return _("Nothing was imported: no task has a lead agency in the directory.") + " " + mapping
+    return (
+        _("Nothing was imported: {count} task(s) have no lead agency in the directory.").format(count=held)
+        + " "
+        + mapping
+        + " "
+        + _("Or add --only-assigned to go on with the tasks that have one.")
+    )
 
 
 def _invite(app: App, words: str) -> int:

@@ -1,11 +1,17 @@
 """The office changes tasks: /sua N (text, deadline, lead or cooperating agencies) and /huy N.
 
 Agencies added are told as for a new task, agencies taken off are told it is no longer theirs; every
-change goes to the audit log, which `/xem N` shows.
+change goes to the audit log, which `/xem N` shows. The changes themselves (`change_text`,
+`change_deadline`, `change_agencies`, `cancel_parts`) take an `Editor`, so that a notice sent again with
+changes (`dondoc.notices.changes`) applies them the same way, from chat or from the command line.
 """
 
+import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from dondoc.handlers import access, notify, parsing, picking
 from dondoc.handlers import conversation as flows
@@ -39,6 +45,20 @@ EDIT_USAGE = N_(
     "/sua {number} phoihop +Sở Tư pháp\n/sua {number} noidung the new text\nor /sua {number} alone to be "
     "guided."
 )
+
+
+@dataclass(frozen=True)
+class Editor:
+    """Who changes tasks, and when: the office in chat (`Editor.of(ctx)`), or the command line (nobody)."""
+
+    session: Session
+    person: Person | None
+    now: dt.datetime
+    today: dt.date
+
+    @classmethod
+    def of(cls, ctx: Context) -> "Editor":
+        return cls(ctx.session, ctx.person, ctx.now, ctx.today)
 
 
 def _field(words: list[str]) -> tuple[str | None, int]:
@@ -141,22 +161,32 @@ def apply_edit(ctx: Context, task: Task, field: str, value: str) -> list[Reply]:
 
 
 def _edit_text(ctx: Context, task: Task, value: str) -> list[Reply]:
-    text = parsing.report_text(value, "…")
-    task.text, task.title = text, shorten(text, TITLE_LENGTH)
-    audit.record(ctx.session, ctx.person, "task.edit", ctx.now, subject=f"task:{task.id}", what=_("text"))
-    parts = [
+    return [Reply(change_text(Editor.of(ctx), task, parsing.report_text(value, "…")))]
+
+
+def _standing_parts(session: Session, task: Task) -> list[TaskAgency]:
+    return [
         p
-        for p in parts_of_task(ctx.session, task.id)
+        for p in parts_of_task(session, task.id)
         if p.state in (AssignmentState.OPEN, AssignmentState.REPORTED)
     ]
+
+
+def change_text(editor: Editor, task: Task, text: str) -> str:
+    """New text for the task; its agencies are told. Returns the answer for the office."""
+    task.text, task.title = text, shorten(text, TITLE_LENGTH)
+    audit.record(
+        editor.session, editor.person, "task.edit", editor.now, subject=f"task:{task.id}", what=_("text")
+    )
+    parts = _standing_parts(editor.session, task)
 
     def told(person: Person) -> str:
         return _(
             "✏️ The office has changed the text of task #{number}:\n{text}\nType /xem {number} to read it."
         ).format(number=task.id, text=shorten(text, 600))
 
-    notify.tell_agencies(ctx.session, [p.agency_id for p in parts], ctx.now, "task", told)
-    return [Reply(_("✏️ Task #{number} now reads: {text}").format(number=task.id, text=shorten(text, 300)))]
+    notify.tell_agencies(editor.session, [p.agency_id for p in parts], editor.now, "task", told)
+    return _("✏️ Task #{number} now reads: {text}").format(number=task.id, text=shorten(text, 300))
 
 
 def _edit_deadline(ctx: Context, task: Task, value: str) -> list[Reply]:
@@ -168,14 +198,19 @@ def _edit_deadline(ctx: Context, task: Task, value: str) -> list[Reply]:
                 date=format_date(deadline)
             )
         )
+    recurrence = None if deadline else (task.recurrence or "ongoing")
+    return [Reply(change_deadline(Editor.of(ctx), task, deadline, value.strip(), recurrence))]
+
+
+def change_deadline(
+    editor: Editor, task: Task, deadline: dt.date | None, deadline_text: str | None, recurrence: str | None
+) -> str:
+    """A new deadline (None: no fixed date, see `recurrence`) for the task and each standing part, an
+    approved extension beyond it kept; the agencies are told. Returns the answer for the office."""
     before = task.deadline
-    task.deadline, task.deadline_text = deadline, value.strip()[:300]
-    task.recurrence = None if deadline else (task.recurrence or "ongoing")
-    parts = [
-        p
-        for p in parts_of_task(ctx.session, task.id)
-        if p.state in (AssignmentState.OPEN, AssignmentState.REPORTED)
-    ]
+    task.deadline, task.deadline_text = deadline, (deadline_text or "")[:300] or None
+    task.recurrence = recurrence
+    parts = _standing_parts(editor.session, task)
     for part in parts:  # an approved extension beyond the new date stands
         kept = (
             part.extended and part.deadline is not None and deadline is not None and part.deadline > deadline
@@ -183,26 +218,26 @@ def _edit_deadline(ctx: Context, task: Task, value: str) -> list[Reply]:
         part.original_deadline = deadline
         part.deadline = part.deadline if kept else deadline
     audit.record(
-        ctx.session,
-        ctx.person,
+        editor.session,
+        editor.person,
         "task.edit",
-        ctx.now,
+        editor.now,
         subject=f"task:{task.id}",
         what=_("deadline {before} → {after}").format(
             before=format_date(before) if before else "—", after=format_date(deadline) if deadline else "—"
         ),
     )
-    phrase = deadline_phrase(deadline, ctx.today)
+    phrase = deadline_phrase(deadline, editor.today)
 
     def told(person: Person) -> str:
         return _(
             "📅 The office has changed the deadline of task #{number}: {title}\nNew deadline: {deadline}"
         ).format(
-            number=task.id, title=shorten(task.title, 120), deadline=deadline_phrase(deadline, ctx.today)
+            number=task.id, title=shorten(task.title, 120), deadline=deadline_phrase(deadline, editor.today)
         )
 
-    notify.tell_agencies(ctx.session, [p.agency_id for p in parts], ctx.now, "task", told)
-    return [Reply(_("📅 Task #{number} is now due {deadline}.").format(number=task.id, deadline=phrase))]
+    notify.tell_agencies(editor.session, [p.agency_id for p in parts], editor.now, "task", told)
+    return _("📅 Task #{number} is now due {deadline}.").format(number=task.id, deadline=phrase)
 
 
 def _signed_agencies(ctx: Context, value: str) -> list[tuple[str, Agency]]:
@@ -216,8 +251,27 @@ def _signed_agencies(ctx: Context, value: str) -> list[tuple[str, Agency]]:
 
 
 def _edit_agencies(ctx: Context, task: Task, role: AgencyRole, value: str) -> list[Reply]:
-    changes = _signed_agencies(ctx, value)
-    parts = {p.agency_id: p for p in parts_of_task(ctx.session, task.id)}
+    lines = change_agencies(Editor.of(ctx), task, role, _signed_agencies(ctx, value))
+    return [Reply("\n".join([_("✏️ Task #{number} changed:").format(number=task.id), *lines]))]
+
+
+def change_agencies(
+    editor: Editor,
+    task: Task,
+    role: AgencyRole,
+    changes: list[tuple[str, Agency]],
+    reason: str | None = None,
+    strict: bool = True,
+) -> list[str]:
+    """Add ('+') or take off ('-') lead or cooperating agencies; the added are told as for a new task, the
+    taken off that it is no longer theirs (`reason` is kept on their cancelled part). Returns a line for
+    the office per change.
+
+    `strict` (/sua): a change that cannot be made is refused. Otherwise (a notice sent again) it is left
+    out: an agency already where the change would put it, a lead named as cooperating, an agency that has
+    done its part, and taking off the last lead."""
+    session, person, now = editor.session, editor.person, editor.now
+    parts = {p.agency_id: p for p in parts_of_task(session, task.id)}
     added: list[TaskAgency] = []
     removed: list[TaskAgency] = []
     lines: list[str] = []
@@ -227,11 +281,14 @@ def _edit_agencies(ctx: Context, task: Task, role: AgencyRole, value: str) -> li
         standing = part if part is not None and part.state != AssignmentState.CANCELLED else None
         if sign == "+":
             if standing is not None and standing.role == role:
-                lines.append(
-                    _("{agency} is already on task #{number}.").format(agency=agency.name, number=task.id)
-                )
+                if strict:
+                    lines.append(
+                        _("{agency} is already on task #{number}.").format(agency=agency.name, number=task.id)
+                    )
                 continue
             if standing is not None and standing.role == AgencyRole.LEAD:
+                if not strict:
+                    continue
                 raise Refusal(
                     _(
                         "{agency} leads task #{number}; take it off the leads first: /sua {number} chutri "
@@ -239,16 +296,18 @@ def _edit_agencies(ctx: Context, task: Task, role: AgencyRole, value: str) -> li
                     ).format(agency=agency.name, number=task.id, code=agency.code)
                 )
             if part is None:
-                part = add_part(ctx.session, task, agency, role, ctx.now)
-                ctx.session.flush()
+                part = add_part(session, task, agency, role, now)
+                session.flush()
                 parts[agency.id] = part
             else:
                 part.role = role
                 part.deadline = part.original_deadline = task.deadline
-                reopen(ctx.session, task, part, ctx.now)
+                reopen(session, task, part, now)
             added.append(part)
         else:
             if standing is None or standing.role != role:
+                if not strict:
+                    continue
                 raise Refusal(
                     _("{agency} is not a {part} agency of task #{number}.").format(
                         agency=agency.name,
@@ -257,12 +316,14 @@ def _edit_agencies(ctx: Context, task: Task, role: AgencyRole, value: str) -> li
                     )
                 )
             if standing.state == AssignmentState.DONE:
-                raise Refusal(
-                    _(
-                        "{agency} has already done its part of task #{number}; it stays credited and cannot "
-                        "be taken off."
-                    ).format(agency=agency.name, number=task.id)
-                )
+                message = _(
+                    "{agency} has already done its part of task #{number}; it stays credited and cannot "
+                    "be taken off."
+                ).format(agency=agency.name, number=task.id)
+                if strict:
+                    raise Refusal(message)
+                lines.append(message)
+                continue
             removed.append(standing)
     if role == AgencyRole.LEAD:
         remaining = [
@@ -271,49 +332,33 @@ def _edit_agencies(ctx: Context, task: Task, role: AgencyRole, value: str) -> li
             if p.role == AgencyRole.LEAD and p.state != AssignmentState.CANCELLED and p not in removed
         ]
         if not remaining:
-            raise Refusal(
-                _(
-                    "Task #{number} would have no lead agency left. To cancel the task type /huy {number} "
-                    "reason."
-                ).format(number=task.id)
-            )
+            message = _(
+                "Task #{number} would have no lead agency left. To cancel the task type /huy {number} reason."
+            ).format(number=task.id)
+            if strict:
+                raise Refusal(message)
+            lines.append(message)
+            removed = []
     for part in removed:
-        cancel(ctx.session, part, ctx.person, _("taken off the task by the office"), ctx.now)
-    refresh_task_status(ctx.session, task, ctx.now)
+        cancel(session, part, person, reason or _("taken off the task by the office"), now)
+    refresh_task_status(session, task, now)
     action_add, action_remove = (
         ("assignment.add", "assignment.remove") if role == AgencyRole.LEAD else ("coop.add", "coop.remove")
     )
     for part in added:
-        audit.record_part(
-            ctx.session,
-            ctx.person,
-            action_add,
-            ctx.now,
-            part,
-        )
+        audit.record_part(session, person, action_add, now, part)
         lines.append(_("Added: {agency}").format(agency=part.agency.name))
     for part in removed:
-        audit.record_part(
-            ctx.session,
-            ctx.person,
-            action_remove,
-            ctx.now,
-            part,
-        )
+        audit.record_part(session, person, action_remove, now, part)
         lines.append(_("Taken off: {agency}").format(agency=part.agency.name))
-    told = tell_new_parts(ctx.session, [(task, p) for p in added], ctx.now, ctx.today)
-    _tell_removed(ctx, task, removed)
-    lines.append(_("{told} people of the added agencies were told.").format(told=told) if added else "")
-    return [
-        Reply(
-            "\n".join(
-                [_("✏️ Task #{number} changed:").format(number=task.id), *[line for line in lines if line]]
-            )
-        )
-    ]
+    told = tell_new_parts(session, [(task, p) for p in added], now, editor.today)
+    _tell_removed(editor, task, removed)
+    if added:
+        lines.append(_("{told} people of the added agencies were told.").format(told=told))
+    return lines
 
 
-def _tell_removed(ctx: Context, task: Task, removed: list[TaskAgency]) -> None:
+def _tell_removed(editor: Editor, task: Task, removed: list[TaskAgency]) -> None:
     for part in removed:
 
         def told(person: Person, part: TaskAgency = part) -> str:
@@ -322,7 +367,7 @@ def _tell_removed(ctx: Context, task: Task, removed: list[TaskAgency]) -> None:
                 "reports are needed.\nRespectfully."
             ).format(agency=part.agency.name, number=task.id, title=shorten(task.title, 120))
 
-        notify.tell_agencies(ctx.session, [part.agency_id], ctx.now, "task", told)
+        notify.tell_agencies(editor.session, [part.agency_id], editor.now, "task", told)
 
 
 @router.command(
@@ -357,37 +402,7 @@ def cancel_task(ctx: Context, args: str) -> list[Reply]:
             )
         if not [p for p in leads if p is not part and p.state != AssignmentState.CANCELLED]:
             part = None  # the last lead: the whole task goes
-    targets = (
-        [part]
-        if part is not None
-        else [p for p in parts if p.state in (AssignmentState.OPEN, AssignmentState.REPORTED)]
-    )
-    for target in targets:
-        cancel(ctx.session, target, ctx.person, reason, ctx.now)
-    refresh_task_status(ctx.session, task, ctx.now)
-    if part is None:
-        audit.record(
-            ctx.session, ctx.person, "task.cancel", ctx.now, subject=f"task:{task.id}", reason=reason
-        )
-    else:
-        audit.record_part(
-            ctx.session,
-            ctx.person,
-            "assignment.cancel",
-            ctx.now,
-            part,
-            reason=reason,
-        )
-
-    for target in targets:
-
-        def told(person: Person, target: TaskAgency = target) -> str:
-            return _(
-                "Dear {agency},\nThe office has cancelled task #{number} ({title}) for your "
-                "agency.\nReason: {reason}\nNo more reports are needed.\nRespectfully."
-            ).format(agency=target.agency.name, number=task.id, title=shorten(task.title, 120), reason=reason)
-
-        notify.tell_agencies(ctx.session, [target.agency_id], ctx.now, "task", told)
+    targets = cancel_parts(Editor.of(ctx), task, part, reason)
     if part is not None:
         return [
             Reply(
@@ -403,3 +418,28 @@ def cancel_task(ctx: Context, args: str) -> list[Reply]:
             )
         )
     ]
+
+
+def cancel_parts(editor: Editor, task: Task, part: TaskAgency | None, reason: str) -> list[TaskAgency]:
+    """Cancel one lead's part (`part`), or the whole task (None: every open or reported part), record
+    why, and tell the agencies it is no longer theirs. Returns the parts cancelled."""
+    session, now = editor.session, editor.now
+    targets = [part] if part is not None else _standing_parts(session, task)
+    for target in targets:
+        cancel(session, target, editor.person, reason, now)
+    refresh_task_status(session, task, now)
+    if part is None:
+        audit.record(session, editor.person, "task.cancel", now, subject=f"task:{task.id}", reason=reason)
+    else:
+        audit.record_part(session, editor.person, "assignment.cancel", now, part, reason=reason)
+
+    for target in targets:
+
+        def told(person: Person, target: TaskAgency = target) -> str:
+            return _(
+                "Dear {agency},\nThe office has cancelled task #{number} ({title}) for your "
+                "agency.\nReason: {reason}\nNo more reports are needed.\nRespectfully."
+            ).format(agency=target.agency.name, number=task.id, title=shorten(task.title, 120), reason=reason)
+
+        notify.tell_agencies(session, [target.agency_id], now, "task", told)
+    return targets

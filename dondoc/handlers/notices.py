@@ -1,6 +1,9 @@
 """/nhap: the office sends a notice (pasted text or a file), checks the tasks found, then imports them."""
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from dondoc.handlers import access
 from dondoc.handlers import conversation as flows
@@ -12,8 +15,16 @@ from dondoc.notices.reader import NoticeReadError, ReadProblem, read_notice
 from dondoc.text import nfc, shorten
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from dondoc.notices.changes import Changed, NoticeUpdate
+    from dondoc.notices.deadlines import Deadline
     from dondoc.notices.mentions import Mention
     from dondoc.notices.parse import FoundTask, ParsedNotice
+    from dondoc.store.agencies import Suggestion
+    from dondoc.store.models import Person, Task
+
+    Hints = dict[str, list[Suggestion]]
 
 # The notice parser and importer (dozens of patterns compiled at import, the task store) are imported in
 # the functions that read a notice: every start registers /nhap, few messages use it.
@@ -50,43 +61,226 @@ def read_problem_message(problem: ReadProblem) -> str:
     return _(READ_PROBLEMS[problem])
 
 
+def _name(mention: "Mention") -> str:
+    """The agency's name as the directory has it, else the name as written."""
+    return mention.agency.name if mention.agency else mention.as_written
+
+
 def _names(mentions: "list[Mention]") -> list[str]:
-    return [
-        _("every agency in the directory") if m.collective else (m.agency.name if m.agency else m.as_written)
-        for m in mentions
-    ]
+    return [_("every agency in the directory") if m.collective else _name(m) for m in mentions]
+
+
+def _deadline(deadline: "Deadline") -> str:
+    if deadline.date:
+        phrase = format_date(deadline.date)
+        if deadline.text:
+            phrase += f" (“{deadline.text}”)"
+        if deadline.recurrence:
+            phrase += ", " + _(RECURRENCE_LABELS[deadline.recurrence])
+        return phrase
+    return _(RECURRENCE_LABELS.get(deadline.recurrence or ONGOING, RECURRENCE_LABELS[ONGOING]))
+
+
+def lead_warning(task: "FoundTask") -> str | None:
+    """Why the task cannot be imported (its lead is not in the directory); None when it can."""
+    from dondoc.notices.importer import assigned
+
+    if assigned(task):
+        return None
+    if any(not m.unknown for m in task.leads):
+        return _("⚠️ lead agency not in the directory: {names}; not imported").format(
+            names="; ".join(f"“{m.as_written}”" for m in task.leads if m.unknown)
+        )
+    return _("⚠️ no lead agency in the directory; not imported")
 
 
 def describe_found_task(task: "FoundTask") -> str:
     """One found task for the preview: ref, lead, cooperating agencies, deadline, the start of its text."""
-    if task.deadline.date:
-        deadline = format_date(task.deadline.date)
-        if task.deadline.text:
-            deadline += f" (“{task.deadline.text}”)"
-        if task.deadline.recurrence:
-            deadline += ", " + _(RECURRENCE_LABELS[task.deadline.recurrence])
-    else:
-        deadline = _(RECURRENCE_LABELS.get(task.deadline.recurrence or ONGOING, RECURRENCE_LABELS[ONGOING]))
     lines = [f"{task.ref} — " + _("Lead: {agencies}").format(agencies="; ".join(_names(task.leads)) or "—")]
+    if warning := lead_warning(task):
+        lines.append("   " + warning)
     coops = _names(task.coops) + task.coop_text
     if coops:
         lines.append("   " + _("Cooperating: {agencies}").format(agencies="; ".join(coops)))
-    lines.append("   " + _("Deadline: {deadline}").format(deadline=deadline))
+    lines.append("   " + _("Deadline: {deadline}").format(deadline=_deadline(task.deadline)))
     lines.append("   " + shorten(task.text, 160))
     return "\n".join(lines)
 
 
-def describe_notice(parsed: "ParsedNotice") -> str:
+def unknown_names_lines(names: list[str], hints: "Hints | None") -> list[str]:
+    """Each name the directory does not know, once, with the closest directory agencies and the exact
+    /bidanh to type."""
+    if not names:
+        return []
+    lines = [_("⚠️ Names the directory does not know:")]
+    for name in names:
+        found = (hints or {}).get(name, [])
+        if len(found) >= 2:
+            first, second = found[0], found[1]
+            line = _(
+                "“{name}” — did you mean {first} ({first_code}) or {second} ({second_code})? Type /bidanh "
+                "{name} = {first_code} or /bidanh {name} = {second_code}"
+            ).format(
+                name=name,
+                first=first.name,
+                first_code=first.code,
+                second=second.name,
+                second_code=second.code,
+            )
+        elif found:
+            line = _("“{name}” — did you mean {agency} ({code})? Type /bidanh {name} = {code}").format(
+                name=name, agency=found[0].name, code=found[0].code
+            )
+        else:
+            line = _(
+                "“{name}” — no agency of the directory has a name close to it. Type /bidanh {name} = CODE "
+                "with the code of the agency it means."
+            ).format(name=name)
+        lines.append("• " + line)
+    return lines
+
+
+def describe_notice(parsed: "ParsedNotice", hints: "Hints | None" = None) -> str:
     source = parsed.number or shorten(parsed.title, 80)
     lines = [_("Notice {notice}: {count} task(s) found.").format(notice=source, count=len(parsed.tasks))]
     lines += [describe_found_task(t) for t in parsed.tasks]
-    if parsed.unknown:
-        lines.append(
-            _("⚠️ Agencies the directory does not know: {names}.").format(
-                names="; ".join(f"“{n}”" for n in parsed.unknown)
-            )
-        )
+    lines += unknown_names_lines(parsed.unknown, hints)
     return "\n".join(lines)
+
+
+def held_line(count: int) -> str:
+    return _(
+        "{count} task(s) have no lead agency in the directory and are not imported. To add them, map "
+        "their agency with /bidanh NAME = CODE and send the notice again: it is then offered as an update."
+    ).format(count=count)
+
+
+def _deadline_of(task: "Task") -> str:
+    if task.deadline:
+        return format_date(task.deadline)
+    return _(RECURRENCE_LABELS.get(task.recurrence or ONGOING, RECURRENCE_LABELS[ONGOING]))
+
+
+def describe_change(change: "Changed") -> str:
+    task, found = change.task, change.found
+    lines = [f"#{task.id} ({found.ref}) {shorten(task.title, 100)}"]
+    if change.deadline:
+        lines.append(
+            "   "
+            + _("Deadline: {deadline}").format(deadline=f"{_deadline_of(task)} → {_deadline(found.deadline)}")
+        )
+    for label, added, removed in (
+        (_("Lead: {agencies}"), change.leads_added, change.leads_removed),
+        (_("Cooperating: {agencies}"), change.coops_added, change.coops_removed),
+    ):
+        if added or removed:
+            signed = [f"+ {a.name}" for a in added] + [f"− {a.name}" for a in removed]
+            lines.append("   " + label.format(agencies="; ".join(signed)))
+    if change.coop_text:
+        from dondoc.notices.importer import coop_text
+
+        lines.append("   " + _("Cooperating, as written: {names}").format(names=coop_text(found) or "—"))
+    if change.text:
+        lines.append("   " + _("New text: {text}").format(text=shorten(found.text, 300)))
+    return "\n".join(lines)
+
+
+def describe_update(update: "NoticeUpdate", parsed: "ParsedNotice", hints: "Hints | None") -> str:
+    notice = update.notice
+    lines = [
+        _(
+            "Notice {notice} was imported already (notice #{number}). This version: {new} new task(s), "
+            "{changed} changed, {dropped} dropped."
+        ).format(
+            notice=notice.number or shorten(notice.title, 80),
+            number=notice.id,
+            new=len(update.new),
+            changed=len(update.changed),
+            dropped=len(update.dropped),
+        )
+    ]
+    if update.new:
+        lines.append(_("New tasks:"))
+        lines += [describe_found_task(t) for t in update.new]
+    if update.changed:
+        lines.append(_("Changed tasks:"))
+        lines += [describe_change(c) for c in update.changed]
+    if update.dropped:
+        lines.append(_("Tasks no longer in the notice (they will be cancelled):"))
+        lines += [f"#{t.id} ({t.ref or '—'}) {shorten(t.title, 100)}" for t in update.dropped]
+    if update.held:
+        lines.append(_("Not imported:"))
+        lines += [describe_found_task(t) for t in update.held]
+    lines += unknown_names_lines(parsed.unknown, hints)
+    return "\n".join(lines)
+
+
+@dataclass
+class Preview:
+    """What a notice sent to the office would do: import some tasks, update a notice, or nothing."""
+
+    kind: str  # "import", "update", "unassigned" (no task has a lead in the directory) or "nothing"
+    text: str  # the preview and, when there is nothing to do, why
+    parsed: "ParsedNotice"
+    assigned: int = 0  # tasks that would be imported
+    held: int = 0  # tasks without a lead in the directory
+    update: "NoticeUpdate | None" = None
+
+
+def preview(session: "Session", text: str, today: dt.date, tz: ZoneInfo) -> Preview:
+    """Read the notice and say what importing it would do; writes nothing. Shared by /nhap and
+    `dondoc notice import`."""
+    from dondoc.notices.changes import plan_update
+    from dondoc.notices.importer import assigned_tasks, find_earlier
+    from dondoc.notices.mentions import Directory
+    from dondoc.notices.parse import parse_notice
+    from dondoc.store.agencies import closest_agencies
+
+    directory = Directory.load(session)
+    parsed = parse_notice(text, directory, today)
+    hints = closest_agencies(session, parsed.unknown)
+    earlier = find_earlier(session, parsed, text)
+    if earlier is not None:
+        update = plan_update(session, earlier, parsed, text, directory, tz)
+        if update.empty:
+            if update.same_text:
+                message = _("This notice was imported already (notice #{number}); nothing was added.").format(
+                    number=earlier.id
+                )
+            else:
+                message = _(
+                    "This notice is a version of notice #{number}, imported already, that changes none of "
+                    "its tasks; nothing was changed."
+                ).format(number=earlier.id)
+            if update.held:
+                message += "\n" + "\n".join(unknown_names_lines(parsed.unknown, hints))
+                message += "\n" + held_line(len(update.held))
+            return Preview("nothing", message, parsed, held=len(update.held), update=update)
+        summary = describe_update(update, parsed, hints)
+        if update.held:
+            summary += "\n" + held_line(len(update.held))
+        return Preview("update", summary, parsed, len(update.new), len(update.held), update)
+    if not parsed.tasks:
+        return Preview(
+            "nothing",
+            _(
+                "I found no assigned tasks in this text. A notice lists tasks as numbered or lettered "
+                "items (1., a), -) naming the agency in charge."
+            ),
+            parsed,
+        )
+    summary = describe_notice(parsed, hints)
+    ready = len(assigned_tasks(parsed))
+    held = len(parsed.tasks) - ready
+    if ready == 0:
+        summary += "\n" + _(
+            "No task has a lead agency in the directory, so nothing can be imported. Map the names with "
+            "/bidanh NAME = CODE, then send the notice again."
+        )
+        return Preview("unassigned", summary, parsed, held=held)
+    if held:
+        summary += "\n" + held_line(held)
+    return Preview("import", summary, parsed, ready, held)
 
 
 def _source_text(ctx: Context, args: str) -> str | None:
@@ -122,47 +316,36 @@ def import_command(ctx: Context, args: str) -> list[Reply]:
 
 
 def _preview(ctx: Context, text: str) -> Reply:
-    from dondoc.notices.importer import find_imported
-    from dondoc.notices.mentions import Directory
-    from dondoc.notices.parse import parse_notice
-
     if len(text) > MAX_NOTICE_CHARS:
         raise Refusal(_(READ_PROBLEMS[ReadProblem.TOO_LARGE]))
-    existing = find_imported(ctx.session, text)
-    if existing is not None:
+    found = preview(ctx.session, text, ctx.today, ctx.tz)
+    if found.kind == "nothing":
         flows.end(ctx)
-        raise Refusal(
-            _("This notice was imported already (notice #{number}); nothing was added.").format(
-                number=existing.id
-            )
-        )
-    parsed = parse_notice(text, Directory.load(ctx.session), ctx.today)
-    if not parsed.tasks:
+        raise Refusal(found.text)
+    if found.kind == "unassigned":
         flows.end(ctx)
-        raise Refusal(
-            _(
-                "I found no assigned tasks in this text. A notice lists tasks as numbered or lettered "
-                "items (1., a), -) naming the agency in charge."
-            )
+        return Reply(found.text)  # the tasks found, and why none can be imported
+    if found.update is not None:
+        notice = found.update.notice
+        return flows.ask(
+            ctx,
+            "import",
+            {"step": "update", "text": text},
+            found.text + "\n" + _("Update notice {notice}?").format(notice=notice.number or f"#{notice.id}"),
+            [Choice(_("Update"), "update"), Choice(_("Cancel"), "cancel")],
         )
-    summary = describe_notice(parsed)
-    if parsed.unknown:
-        flows.end(ctx)
-        return Reply(
-            summary
-            + "\n"
-            + _(
-                "Nothing was imported. Map each unknown name to an agency with "
-                "/bidanh NAME = CODE (for example /bidanh Sở KH-CN = SKHCN), then send the "
-                "notice again."
-            )
-        )
+    if found.held:
+        question = _("Import the {count} task(s) with a lead?").format(count=found.assigned)
+        label = _("Import the {count} task(s) with a lead").format(count=found.assigned)
+    else:
+        question = _("Import these {count} task(s)?").format(count=found.assigned)
+        label = _("Import")
     return flows.ask(
         ctx,
         "import",
         {"step": "confirm", "text": text},
-        summary + "\n" + _("Import these {count} task(s)?").format(count=len(parsed.tasks)),
-        [Choice(_("Import"), "import"), Choice(_("Cancel"), "cancel")],
+        found.text + "\n" + question,
+        [Choice(label, "import"), Choice(_("Cancel"), "cancel")],
     )
 
 
@@ -176,16 +359,31 @@ def import_flow(ctx: Context, state: dict[str, Any], text: str, choice: str | No
     if choice == "cancel":
         flows.end(ctx)
         return [Reply(_("Cancelled. Nothing was recorded."))]
-    if choice != "import":
+    wanted = "update" if state.get("step") == "update" else "import"
+    if choice != wanted:
+        if wanted == "update":
+            raise Refusal(_("Please answer 1 (update) or 2 (cancel)."))
         raise Refusal(_("Please answer 1 (import) or 2 (cancel)."))
     flows.end(ctx)
-    from dondoc.notices.importer import import_and_tell
-    from dondoc.notices.mentions import Directory
-    from dondoc.notices.parse import parse_notice
-
     source = state["text"]
-    parsed = parse_notice(source, Directory.load(ctx.session), ctx.today)
-    result, outcome = import_and_tell(ctx.session, parsed, source, ctx.person, ctx.now, ctx.today)
+    found = preview(ctx.session, source, ctx.today, ctx.tz)
+    if found.kind != wanted:  # the notices or the directory changed since the preview: show it again
+        return [_preview(ctx, source)]
+    return [Reply(apply_preview(ctx.session, found, source, ctx.person, ctx.now, ctx.today))]
+
+
+def apply_preview(
+    session: "Session", found: Preview, text: str, person: "Person | None", now: dt.datetime, today: dt.date
+) -> str:
+    """Import the assigned tasks of a previewed notice, or apply its update; returns what happened."""
+    if found.update is not None:
+        from dondoc.handlers.edits import Editor
+        from dondoc.notices.changes import apply_update
+
+        return apply_update(Editor(session, person, now, today), found.update, found.parsed, text)
+    from dondoc.notices.importer import import_and_tell
+
+    result, outcome = import_and_tell(session, found.parsed, text, person, now, today)
     if result.duplicate:
         raise Refusal(outcome)
-    return [Reply(outcome)]
+    return outcome

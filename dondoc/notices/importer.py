@@ -1,4 +1,10 @@
-"""Storing a parsed notice: the notice, its tasks and their agencies, once; and telling the leads."""
+"""Storing a parsed notice: the notice, its tasks and their agencies, once; and telling the leads.
+
+Only a task whose lead agencies are all in the directory is stored ("assigned"); the others wait until
+the office maps their names (/bidanh) and sends the notice again, which is then an update of it
+(`dondoc.notices.changes`). A cooperating name the directory does not know is kept as written, in the
+task's cooperating text.
+"""
 
 import datetime as dt
 import hashlib
@@ -16,7 +22,7 @@ from dondoc.store import audit
 from dondoc.store.agencies import list_agencies
 from dondoc.store.db import rows_by_id
 from dondoc.store.models import Agency, Notice, Person, Task
-from dondoc.store.notices import add_notice, notice_by_hash, tasks_of_notice
+from dondoc.store.notices import add_notice, notice_by_hash, notice_by_number, tasks_of_notice
 from dondoc.store.tasks import TITLE_LENGTH, add_task
 from dondoc.text import shorten
 
@@ -39,10 +45,33 @@ def find_imported(session: Session, text: str) -> Notice | None:
     return notice_by_hash(session, content_hash(text))
 
 
+def find_earlier(session: Session, parsed: ParsedNotice, text: str) -> Notice | None:
+    """The notice imported before that this one is: the same text, or the same number and signing date
+    (then a changed version of it)."""
+    return find_imported(session, text) or notice_by_number(session, parsed.number, parsed.signed_on)
+
+
+def assigned(found: FoundTask) -> bool:
+    """Whether the task can be imported: it has a lead, and every lead is in the directory (or is every
+    agency)."""
+    return bool(found.leads) and not any(m.unknown for m in found.leads)
+
+
+def assigned_tasks(parsed: ParsedNotice) -> list[FoundTask]:
+    return [t for t in parsed.tasks if assigned(t)]
+
+
+def coop_text(found: FoundTask) -> str | None:
+    """What the task keeps of its cooperating agencies as written: generic phrases ("các đơn vị có liên
+    quan") and the names the directory does not know."""
+    names = found.coop_text + [m.as_written for m in found.coops if m.unknown]
+    return "; ".join(dict.fromkeys(names)) or None
+
+
 def import_notice(
     session: Session, parsed: ParsedNotice, text: str, person: Person | None, now: dt.datetime
 ) -> ImportResult:
-    """Create the notice and its tasks; a notice imported before is returned as it is."""
+    """Create the notice and its assigned tasks; a notice imported before is returned as it is."""
     existing = find_imported(session, text)
     if existing is not None:
         return ImportResult(existing, tasks_of_notice(session, existing.id), duplicate=True)
@@ -59,13 +88,20 @@ def import_notice(
         source_text=text,
         content_hash=content_hash(text),
     )
-    everyone = list_agencies(session)
-    tasks = [_store_task(session, notice, found, everyone, person, now) for found in parsed.tasks]
+    tasks = store_tasks(session, notice, assigned_tasks(parsed), person, now)
     audit.record(session, person, "notice.import", now, subject=f"notice:{notice.id}", tasks=len(tasks))
     return ImportResult(notice, tasks, duplicate=False)
 
 
-def _agencies(session: Session, mentions: list[Mention], everyone: list[Agency]) -> list[Agency]:
+def store_tasks(
+    session: Session, notice: Notice, found: list[FoundTask], person: Person | None, now: dt.datetime
+) -> list[Task]:
+    everyone = list_agencies(session) if found else []
+    return [_store_task(session, notice, task, everyone, person, now) for task in found]
+
+
+def agencies_of(session: Session, mentions: list[Mention], everyone: list[Agency]) -> list[Agency]:
+    """The directory agencies the mentions name (every agency for a collective one)."""
     if any(m.collective for m in mentions):
         return everyone
     ids = [m.agency.id for m in mentions if m.agency is not None]
@@ -82,8 +118,8 @@ def _store_task(
     person: Person | None,
     now: dt.datetime,
 ) -> Task:
-    leads = _agencies(session, found.leads, everyone)
-    coops = [a for a in _agencies(session, found.coops, everyone) if a not in leads]
+    leads = agencies_of(session, found.leads, everyone)
+    coops = [a for a in agencies_of(session, found.coops, everyone) if a not in leads]
     return add_task(
         session,
         text=found.text,
@@ -97,7 +133,7 @@ def _store_task(
         notice=notice,
         ref=found.ref,
         recurrence=found.deadline.recurrence,
-        coop_text="; ".join(found.coop_text) or None,
+        coop_text=coop_text(found),
     )
 
 
@@ -120,22 +156,34 @@ def import_and_tell(
             number=result.notice.id
         )
     told = tell_agencies(session, result.tasks, result.notice, now, today)
-    return result, _(
-        "✅ Imported {count} task(s): {numbers}. {told} people were told of their new tasks."
-    ).format(count=len(result.tasks), numbers=", ".join(f"#{t.id}" for t in result.tasks), told=told)
+    outcome = _("✅ Imported {count} task(s): {numbers}. {told} people were told of their new tasks.").format(
+        count=len(result.tasks), numbers=", ".join(f"#{t.id}" for t in result.tasks), told=told
+    )
+    left = len(parsed.tasks) - len(result.tasks)
+    if left:
+        outcome += "\n" + _("{count} task(s) without a lead agency in the directory were left out.").format(
+            count=left
+        )
+    return result, outcome
 
 
 def mention_json(mention: Mention) -> dict[str, Any]:
-    if mention.collective:
-        return {
-            "as_written": mention.as_written,
-            "agency": {"code": "*", "name": "every agency in the directory"},
-        }
+    """A mention for `dondoc notice parse --json`: as written, the name it stands for, and the directory's
+    agency (every agency, "*", for a collective phrase; null for a name the directory does not have)."""
     agency = mention.agency
-    return {
+    out: dict[str, Any] = {
         "as_written": mention.as_written,
+        "name": mention.name,
+        "collective": mention.collective,
         "agency": {"code": agency.code, "name": agency.name} if agency else None,
     }
+    if mention.collective:
+        out["agency"] = {"code": "*", "name": "every agency in the directory"}
+    if mention.known is not None:
+        out["national"] = {"kind": mention.known.kind, "status": mention.known.status}
+        if mention.known.successor:
+            out["national"]["successor"] = mention.known.successor
+    return out
 
 
 def notice_json(parsed: ParsedNotice) -> dict[str, Any]:

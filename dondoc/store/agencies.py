@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from dondoc import PACKAGE_DIR
 from dondoc.store import fast
 from dondoc.store.models import Agency, AgencyAlias
-from dondoc.text import key, nfc
+from dondoc.text import fold, key, nfc
 
 DIRECTORY_CSV = PACKAGE_DIR / "data" / "agencies.csv"
 KINDS = (
@@ -117,6 +117,47 @@ def suggest_agencies(session: Session, name: str, limit: int = 3) -> list[Agency
             ids.append(agency_id)
     agencies = {a.id: a for a in session.scalars(select(Agency).where(Agency.id.in_(ids[:limit])))}
     return [agencies[i] for i in ids[:limit] if i in agencies]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    code: str
+    name: str
+
+
+SUGGESTION_CUTOFF = 75  # below this a "did you mean" is more often wrong than right
+
+
+def closest_agencies(session: Session, names: Iterable[str], limit: int = 2) -> dict[str, list[Suggestion]]:
+    """For each name the directory does not know, the active agencies whose name, code or an alias is
+    closest to it (compared folded, without diacritics, case or punctuation): a notice's "did you mean".
+    An agency is offered only if its name, or the alias matched, has the name's first word ("Sở Tài
+    chánh": a Sở), so that "Bộ Y tế", a ministry, is not offered as Sở Y tế. One read of the directory
+    for all the names; a name with nothing close enough gets an empty list."""
+    wanted = list(dict.fromkeys(names))
+    if not wanted:
+        return {}
+    rows = active_alias_rows(session)
+    choices = [alias_key for alias_key, _id, _code, _name in rows]
+    from rapidfuzz import fuzz, process  # here: only a notice with unknown names needs it
+
+    found: dict[str, list[Suggestion]] = {}
+    for name in wanted:
+        folded, words = key(name), fold(name).split()
+        picked: list[Suggestion] = []
+        if folded and words:
+            hits = process.extract(
+                folded, choices, scorer=fuzz.ratio, limit=limit * 8, score_cutoff=SUGGESTION_CUTOFF
+            )
+            for _match, _score, index in hits:
+                alias, _id, code, agency_name = rows[index]
+                same_head = words[0] in fold(agency_name).split() or alias.startswith(key(words[0]))
+                if same_head and all(s.code != code for s in picked):
+                    picked.append(Suggestion(code, agency_name))
+                if len(picked) == limit:
+                    break
+        found[name] = picked
+    return found
 
 
 def list_agencies(session: Session) -> list[Agency]:
