@@ -247,7 +247,7 @@ _RECURRING = re.compile(
 _ONGOING = re.compile(r"thường xuyên|xuyên suốt|tiếp tục|liên tục|hằng ngày|hàng ngày", _I)
 # An event, not a date: "sau khi có ý kiến của Bộ", "trước Tết Nguyên đán", "trước kỳ họp HĐND tỉnh".
 _EVENT = re.compile(
-    r"(?<!\w)(?:(?:ngay\s+)?sau\s+khi|ngay\s+khi|khi\s+có|trước\s+khi|trước(?=\s+(?:(?:tết|kỳ\s+họp|phiên\s+họp|"
+    r"(?<!\w)(?:(?:ngay\s+)?sau\s+khi(?!\s+(?:nghe|xem\s+xét|thảo\s+luận|trao\s+đổi))|ngay\s+khi|khi\s+có|trước\s+khi|trước(?=\s+(?:(?:tết|kỳ\s+họp|phiên\s+họp|"
     r"lễ|mùa|đợt|hội\s+nghị|đại\s+hội|thời\s+điểm|năm\s+học)(?!\w)|ngày\s+[^\W\d_])))"
     r"(?:\s+[^\s,;.()]+){1,8}",
     _I,

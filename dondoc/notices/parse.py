@@ -291,7 +291,7 @@ class _Reader:
         jobs, heading = self._jobs(_joined(lines), context, has_children=bool(children))
         own: list[FoundTask] = []
         if fields:
-            own = [self._activity(node, fields, jobs, context)]
+            own = [self._activity(node, fields, context)]
             jobs = []
         here = _Context(context.leads, context.coops, context.coop_text, context.deadline)
         if heading is not None:
@@ -430,23 +430,21 @@ class _Reader:
         return FoundTask(ref, job.text, leads, _without(coops, leads), _unique(coop_text), deadline)
 
     def _row(self, node: Node, context: _Context) -> list[FoundTask]:
-        fields = node.fields
-        text = fields.get("content") or node.text
+        text = node.fields.get("content") or node.text
         if not text or not self._is_task(text, text):
             return []
-        leads = [m for m in self.scan(fields["lead"]) if not m.generic] if fields.get("lead") else []
-        coops, coop_text = _split_generic(self.scan(fields["coop"])) if fields.get("coop") else ([], [])
-        if not leads:
-            subject = self.subject(text)
-            leads = subject[0] if subject else context.leads
-        deadline = self._field_deadline(fields.get("deadline"), text, context)
-        leads = _unique_mentions(leads)
-        return [FoundTask(node.ref, text, leads, _without(coops, leads), _unique(coop_text), deadline, True)]
+        return [self._from_fields(node.ref, text, node.fields, context, from_table=True)]
 
-    def _activity(self, node: Node, fields: dict[str, str], jobs: list[_Job], context: _Context) -> FoundTask:
+    def _activity(self, node: Node, fields: dict[str, str], context: _Context) -> FoundTask:
         """An activity with its fields: "1.2. Hội chợ nông sản / – Đơn vị chủ trì: … / – Thời gian: …"."""
         title = node.lines[0] if node.lines else ""
         text = title if "content" not in fields else f"{title} {fields['content']}".strip()
+        return self._from_fields(node.ref, text, fields, context)
+
+    def _from_fields(
+        self, ref: str, text: str, fields: dict[str, str], context: _Context, from_table: bool = False
+    ) -> FoundTask:
+        """A task whose lead, cooperators and time are named fields (a table row's cells, an activity's)."""
         leads = [m for m in self.scan(fields["lead"]) if not m.generic] if fields.get("lead") else []
         coops, coop_text = _split_generic(self.scan(fields["coop"])) if fields.get("coop") else ([], [])
         if not leads:
@@ -454,7 +452,7 @@ class _Reader:
             leads = subject[0] if subject else context.leads
         deadline = self._field_deadline(fields.get("deadline"), text, context)
         leads = _unique_mentions(leads)
-        return FoundTask(node.ref, text, leads, _without(coops, leads), _unique(coop_text), deadline)
+        return FoundTask(ref, text, leads, _without(coops, leads), _unique(coop_text), deadline, from_table)
 
     def _field_deadline(self, value: str | None, text: str, context: _Context) -> Deadline:
         if value:
