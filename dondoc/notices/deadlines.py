@@ -636,7 +636,7 @@ def find_deadline(
             dated.append((atom, phrase, date, bool(strong)))
     for atom, phrase in fixed:
         try:
-            return Deadline(reading.resolve(atom), phrase, RECURRENCES[_unit(atom.kind)])
+            return Deadline(reading.resolve(atom), phrase, atom.kind)  # the kind is the recurrence
         except (ValueError, OverflowError):
             continue
     if dated:
@@ -654,10 +654,6 @@ def find_deadline(
         if m and not reading.referenced(m.start())
     ]
     return Deadline(None, min(others)[1] if others else None, ONGOING)
-
-
-def _unit(kind: str) -> str:
-    return {"yearly": "năm", "monthly": "tháng", "quarterly": "quý", "weekly": "tuần"}[kind]
 
 
 def _counts(atom: _Atom, tail: re.Match[str]) -> bool:
