@@ -29,14 +29,15 @@ NATIONAL_FILE = Path(__file__).resolve().parent.parent / "data" / "national_agen
 
 # Group nouns a collective or generic phrase is made of (folded).
 _GROUP = (
-    r"(?:so|bo|ban|nganh|co quan ngang bo|co quan thuoc chinh phu|co quan trung uong|co quan|don vi|"
+    r"(?:so|bo|ban|nganh|vu|co quan ngang bo|co quan thuoc chinh phu|co quan trung uong|co quan|don vi|"
     r"dia phuong|tinh|thanh pho|xa|phuong|dac khu|huyen|hoi|doan the|to chuc chinh tri - xa hoi|"
     r"to chuc|doanh nghiep|truong|benh vien|thanh vien|tap doan|tong cong ty|cong ty|ngan hang|"
     r"quan|thi xa)"
 )
 _GROUP_QUALIFIER = (
     r"(?:\s+(?:truc thuoc trung uong|thuoc chinh phu|trung uong|thuoc tinh|truc thuoc|tinh|"
-    r"tren dia ban(?: tinh)?|nha nuoc|chuyen nganh|thanh vien))?"
+    r"tren dia ban(?: tinh)?|nha nuoc|chuyen nganh|thanh vien|thuoc bo|hanh chinh nha nuoc(?: tinh)?|"
+    r"chuyen mon(?: thuoc ubnd tinh)?|con lai))?"
 )
 COLLECTIVE = re.compile(
     r"(?<![a-z0-9])(?:(?:nguoi dung dau|thu truong|giam doc|chu tich|lanh dao)\s+)?"
@@ -59,7 +60,7 @@ GENERIC = re.compile(
 # A collective lead may be described: "Các sở quản lý chuyên ngành về giao thông: …".
 _DESCRIBED = re.compile(
     r"\s+(?:quan ly|chuyen nganh|thuoc|truc thuoc|duoc giao|la thanh vien|thanh vien|co trach nhiem)"
-    r"[^:;.\n]{0,80}?(?=:)"
+    r"[^:;.\n]{0,80}?(?=:|\s*$)"
 )
 
 # Head words that open an agency's name, in their written form (one or more tokens, folded keys).
@@ -152,7 +153,18 @@ _NAME_WORDS = {
 }  # fmt: skip
 # Words of names that are also the first syllables of verbs elsewhere: "Thủy văn", "Nhân dân".
 _COMMON_BIGRAMS = frozenset(
-    {("thuy", "van"), ("nhan", "dan"), ("dan", "toc"), ("ton", "giao"), ("ngoai", "giao"), ("phap", "che")}
+    {
+        ("thuy", "van"),
+        ("nhan", "dan"),
+        ("dan", "toc"),
+        ("ton", "giao"),
+        ("ngoai", "giao"),
+        ("phap", "che"),
+        ("chi", "huy"),
+        ("phong", "thu"),
+        ("dan", "su"),
+        ("thuong", "truc"),
+    }
 )
 # Verbs that follow a lead's name: a name may end in lower-case words before them ("Cục Đổi mới sáng tạo
 # chủ trì").
@@ -174,15 +186,13 @@ _STOPS = {
 _TOKEN = re.compile(r"[^\W_]+(?:&[^\W_]+)*")
 _CONNECTOR_GAP = re.compile(r"^(?:[\s,;/]|va|voi|cung|cac|hoac|-|–|\((?:[^()]{0,160})\))*$")
 # Words that describe which of a group: "UBND các tỉnh có dự án đi qua", "các xã ven biển".
-_DESCRIPTION = re.compile(
-    r"\s+(?:co|noi|ven|mien|vung|bien gioi|giap|thuoc dien|trong diem|duoc giao)(?![a-z])"
-)
+_DESCRIPTION = re.compile(r"\s+(?:co|noi|ven|mien|vung|bien gioi|giap|thuoc dien|trong diem)(?![a-z])")
 _LIST_CONTEXT = re.compile(
     r"(?:(?<![a-z])so|(?<![a-z])nganh|so, nganh|so, ban, nganh|co quan|don vi)\s*[:(]?\s*$"
 )
-_LOCALITY_TAIL = re.compile(
-    r"\s+(?:tinh|thanh pho|tp\.?)(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){0,2})?(?![\w])"
-)
+
+
+_PROVINCIAL_KINDS = ("department", "provincial_body")
 
 
 @dataclass(frozen=True)
@@ -221,9 +231,9 @@ class Mention:
     def name(self) -> str:
         if self.agency is not None:
             return self.agency.name
-        if self.known is not None:
+        if self.known is not None and self.known.kind not in _PROVINCIAL_KINDS:
             return self.known.name
-        return self.as_written
+        return self.as_written  # a provincial body is named with its province: "… Truyền hình Gia Lai"
 
 
 @dataclass(frozen=True)
@@ -272,6 +282,8 @@ def national_names() -> _Names:
             for written in [row["name"], *(row.get("aliases") or "").split("|")]:
                 if written.strip():
                     full.setdefault(name_key(written), known)
+                    if written.endswith(" tỉnh"):  # "Báo và Phát thanh, Truyền hình Gia Lai"
+                        full.setdefault(name_key(written[: -len(" tỉnh")]), known)
     return _Names.of(full)
 
 
@@ -356,6 +368,8 @@ def scan(segment: str, directory: Directory) -> list[Mention]:
             continue
         related = _RELATED.match(tokens.folded, match.end())
         end = related.end() if related else _described_end(tokens, match.end())
+        found = [m for m in found if not (match.start() <= m.start and m.end <= end)]
+        taken = [(a, b) for a, b in taken if not (match.start() <= a and b <= end)]
         found.append(_phrase(segment, match.start(), end, generic=related is not None))
         taken.append((match.start(), end))
     i = 0
@@ -382,6 +396,13 @@ def scan(segment: str, directory: Directory) -> list[Mention]:
     return sorted(found, key=lambda m: m.start)
 
 
+# Verbs that end a group's description: "UBND các xã có nghệ nhân tham gia | phối hợp …".
+_DESCRIPTION_STOPS = {
+    "phoi", "chu", "thuc", "trien", "khan", "tang", "chi", "bao", "xay", "kiem", "huong", "de", "dam", "hoan",
+    "ra", "cap", "theo", "lap", "bo", "day", "giam", "ho", "tuyen", "chuan", "chiu", "va",
+}  # fmt: skip
+
+
 def _described_end(tokens: _Tokens, end: int) -> int:
     """Where a group's description ends: a few words after "có", "nơi", "ven" …, up to a verb."""
     if not _DESCRIPTION.match(tokens.folded, end):
@@ -394,10 +415,7 @@ def _described_end(tokens: _Tokens, end: int) -> int:
         if gap.strip() or words >= 7:
             break
         word = tokens.folded[a:b]
-        if words and (
-            (word in _STOPS and word not in ("co", "noi", "ven", "vung", "thuoc", "tren", "giap"))
-            or tokens.text[a].isupper()
-        ):
+        if words and (word in _DESCRIPTION_STOPS or tokens.text[a].isupper()):
             break
         end, words = b, words + 1
     return end
@@ -423,8 +441,11 @@ def _name_at(
     """(tokens spanned, the agency or None for a name only the grammar found, end offset)."""
     if not tokens.capitalised(i):
         return None
-    known = directory.longest(tokens.keys, i)
     head = _head_at(tokens.keys, i)
+    committee = _committee_of(tokens, i, head, directory)
+    if committee is not None:
+        return committee
+    known = directory.longest(tokens.keys, i)
     if known is not None:
         length, owner = known
         strong = (
@@ -434,15 +455,12 @@ def _name_at(
             or (isinstance(owner, KnownName) and owner.name.split()[0].lower() == tokens.keys[i])
         )
         if strong or listed:
-            end_char = tokens.spans[i + length - 1][1]
-            tail = _LOCALITY_TAIL.match(tokens.text, end_char)
-            if tail and not _name_ends_with_place(tokens, i + length):
-                end_char = tail.end()
+            end_char = tokens.spans[_locality_end(tokens, i + length, owner) - 1][1]
             grammar = _grammar_name(tokens, i, head, directory.bigrams) if head else None
             if (
                 grammar is None
                 or grammar[0] <= length
-                or not _longer_by_a_name(tokens, i + length, grammar[0])
+                or not _longer_by_a_name(tokens, i + length, i + grammar[0])
             ):
                 return length, owner, end_char
     if head is None:
@@ -453,8 +471,45 @@ def _name_at(
     return grammar[0], None, tokens.spans[i + grammar[0] - 1][1]
 
 
-def _name_ends_with_place(tokens: _Tokens, after: int) -> bool:
-    return after > 0 and tokens.keys[after - 1] in _PLACE_WORDS
+def _committee_of(
+    tokens: _Tokens, i: int, head: tuple[str, ...] | None, directory: Directory
+) -> tuple[int, "DirectoryAgency | KnownName | None", int] | None:
+    """ "UBND xã Ba Xa", "Ủy ban nhân dân phường Cẩm Thành": the commune's or ward's own entry."""
+    if head not in (("ubnd",), ("uy", "ban", "nhan", "dan")) or i + len(head) >= len(tokens.keys):
+        return None
+    after = i + len(head)
+    if tokens.keys[after] not in ("xa", "phuong", "dac"):
+        return None
+    known = directory.longest(tokens.keys, after)
+    if known is None or not isinstance(known[1], DirectoryAgency):
+        return None
+    length = len(head) + known[0]
+    return length, known[1], tokens.spans[i + length - 1][1]
+
+
+def _locality_end(tokens: _Tokens, after: int, owner: "DirectoryAgency | KnownName") -> int:
+    """Where a known name ends with the province it belongs to: "Sở Y tế tỉnh Gia Lai", "Báo và Phát
+    thanh, Truyền hình Đắk Lắk" (the list has it as "… tỉnh")."""
+    keys, n = tokens.keys, len(tokens.keys)
+    j = after
+    if keys[after - 1] in _PLACE_WORDS:
+        return after
+    if j < n and keys[j] == "tinh" and tokens.gap(j).strip() == "":
+        j += 1
+    elif j + 1 < n and keys[j] == "thanh" and keys[j + 1] == "pho" and tokens.gap(j).strip() == "":
+        j += 2
+    elif not (isinstance(owner, KnownName) and owner.name.endswith(" tỉnh")):
+        return after
+    start = j
+    while (
+        j < n
+        and j - start < 3
+        and tokens.capitalised(j)
+        and tokens.gap(j).strip() == ""
+        and _head_at(keys, j) is None
+    ):
+        j += 1
+    return j
 
 
 def _longer_by_a_name(tokens: _Tokens, start: int, end: int) -> bool:
@@ -489,6 +544,9 @@ def _grammar_name(
                 break
             break
         capital = tokens.capitalised(j)
+        if not named and j + 1 < n and (word, tokens.keys[j + 1]) == ("thuong", "truc"):
+            j += 2  # "Văn phòng thường trực Ban Chỉ huy …"
+            continue
         if word == "va" and not capital:
             if j + 1 < n and tokens.capitalised(j + 1) and tokens.gap(j + 1).strip() == "":
                 if _head_at(tokens.keys, j + 1) is not None:
@@ -507,7 +565,12 @@ def _grammar_name(
             named = named or word in _PLACE_WORDS
             j += 1
             continue
-        if named and lower_run == 0 and (word not in _STOPS or (tokens.keys[j - 1], word) in bigrams):
+        if named and (tokens.keys[j - 1], word) in bigrams:
+            j += 1
+            continue
+        if named and lower_run and word in _STOPS:
+            break
+        if named and lower_run == 0 and word not in _STOPS:
             lower_run = 1
             j += 1
             continue

@@ -117,12 +117,15 @@ def clean_lines(text: str) -> list[str]:
 
 
 def _beside_page_break(lines: list[str], index: int, long: bool) -> bool:
-    """Next to a page number ("- 2 -", "Trang 2"; a bare "2" only for a long line, as a table's row
-    numbers are bare too)."""
+    """Next to a page number ("- 2 -", "Trang 2"; a bare "2" only for a long line or the line right after
+    it, as a table's row numbers are bare too)."""
     for step in (-2, -1, 1, 2):
         other = index + step
         marker = 0 <= other < len(lines) and bool(lines[other]) and _PAGE_NUMBER.match(lines[other])
-        if marker and (long or not _BARE_NUMBER.match(lines[other])):
+        bare = marker and _BARE_NUMBER.match(lines[other])
+        # a running header comes right after its page's number; a table's row number is followed by
+        # the row's own (unrepeated) content
+        if marker and (long or not bare or step == -1):
             return True
     return False
 

@@ -40,11 +40,15 @@ _NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*)(?:\s+[A-ZĐÀ-Ỹ][a-zà-�
 # Words before the agency a job opens with: "Giao Sở X", "Phó Thủ tướng yêu cầu Bộ Y tế …".
 _OPENER = re.compile(
     r"^(?:(?:Thủ tướng|Phó Thủ tướng|Chủ tịch|Phó Chủ tịch|Bộ trưởng|Thứ trưởng|Lãnh đạo|Giám đốc)"
-    r"[^,.:;]{0,60}?\s)?(?:(?:thống nhất\s+)?giao|đề nghị|yêu cầu|chỉ đạo|phân công|kính đề nghị)\s+"
+    r"[^,.:;]{0,60}?\s)?(?:(?:thống nhất\s+)?giao|đề nghị|yêu cầu|phân công|kính đề nghị)\s+"
     r"|^(?:Trách nhiệm(?: chung)? của|Nhiệm vụ của|Đối với|Riêng|Về phía)\s+",
     re.IGNORECASE,
 )
-_DELEGATES = re.compile(r"^\s*(?:kính\s+|trân trọng\s+)?(?:đề nghị|yêu cầu|giao|phân công)\s+", re.IGNORECASE)
+_DELEGATES = re.compile(
+    r"^\s*,?\s*(?:(?:Bộ|Sở|Ủy ban|UBND)(?:\s+tỉnh)?\s+)?(?:kính\s+|trân trọng\s+)?"
+    r"(?:đề nghị|yêu cầu|giao|phân công)\s+",
+    re.IGNORECASE,
+)
 # A condition before the agency: "Trường hợp nhà đầu tư không đáp ứng tiến độ, Sở Tài chính tham mưu …".
 _CONDITION = re.compile(
     r"^(?:Trường hợp|Nếu|Khi|Sau khi|Trên cơ sở|Căn cứ|Trong trường hợp)\b[^.;:]{0,200}?,\s+(?=[A-ZĐÀ-Ỹ])"
@@ -87,9 +91,15 @@ _NOT_A_TASK = re.compile(
     r"|chiu trach nhiem thi hanh|thi hanh quyet dinh|co hieu luc(?: thi hanh)?(?: ke)? tu"
     r"|(?<![a-z])(?:trong qua trinh|neu co|neu|truong hop)(?![a-z])[^.]{0,120}"
     r"(?:kho khan|vuong mac|phat sinh)"
-    r"|thong bao (?:y kien|ket luan|noi dung)|nhan duoc (?:cong van|van ban|to trinh)|"
-    r"chu tri cuoc hop|ket luan (?:va chi dao )?nhu sau|chi dao nhu sau|de cac (?:co quan|don vi)[^.]{0,40}"
-    r"(?:biet|thuc hien)"
+    r"|thong bao (?:y kien|ket luan|noi dung)|thong bao de|tran trong|"
+    r"nhan duoc (?:cong van|van ban|to trinh)|"
+    r"chu tri cuoc hop|ket luan (?:va chi dao )?nhu sau|chi dao nhu sau|"
+    r"de (?:cac )?(?:bo|so|co quan|don vi|dia phuong|nganh)[^.]{0,60}(?:biet|thuc hien)\W*$|"
+    r"^(?:chu de|thoi gian|dia diem(?: chinh)?|quy mo|thanh phan|doi tuong|hinh thuc|khau hieu)\s*:|"
+    r"nhiem vu so \d+[^)]{0,40}tai phu luc|(?:neu|chi tiet|the hien|phan cong) tai phu luc(?: kem theo)?"
+    r"(?: (?:ke hoach|quyet dinh|thong bao|van ban) nay)?\W*$|"
+    r"^(?:cac )?(?:nhiem vu|noi dung)[^.;]{0,80}(?:thuc hien|trien khai) (?:theo|tai) "
+    r"(?:muc|diem|khoan|phan|dieu|ke hoach|quyet dinh|thong bao|cong van)"
 )
 # A paragraph that closes a decision: whoever it names, it assigns nothing.
 _CLOSING_PARAGRAPH = re.compile(
@@ -97,19 +107,29 @@ _CLOSING_PARAGRAPH = re.compile(
     r"ban hanh kem theo quyet dinh"
 )
 _CROSS_REFERENCE = re.compile(
-    r"(?:thuc hien|trien khai|can cu)\s+(?:cac|nhung)?\s*(?:nhiem vu|noi dung)(?:\s+duoc giao)?"
+    r"^(?:tiep tuc |khan truong )?(?:thuc hien|trien khai|can cu)\s+(?:cac|nhung)?\s*(?:nhiem vu|noi dung)"
+    r"(?:\s+duoc giao)?"
     r"\s+(?:tai|o|theo)\s+"
     r"(?:(?:muc|diem|khoan|phan|dieu)\s+[\divx]|(?:thong bao|ke hoach|quyet dinh|van ban|cong van|chi thi|"
     r"nghi quyet|chuong trinh)(?:\s+so|\s+nay))"
 )
 # A statement of what was done ("… các Bộ đã cắt giảm 312 thủ tục"): an assessment, not a job.
 _DONE = re.compile(
-    r"^[^.;:]{0,120}?(?<![a-z])da (?!duoc|giao|neu|ban hanh|phe duyet|de ra|dang ky|co y kien)"
+    r"^[^.;:]{0,120}?(?<!\w)đã (?!được|giao|nêu|ban hành|phê duyệt|đề ra|đăng ký|có ý kiến)", re.IGNORECASE
 )
 _EXHORTATION = re.compile(
-    r"(?:nghiem tuc|khan truong|to chuc)?\s*(?:trien khai|thuc hien)(?:(?! ngay| ky )[^.;]){0,30}"
+    r"^(?:de nghi |yeu cau )?(?:nghiem tuc|khan truong|to chuc|tiep tuc)?\s*(?:trien khai|thuc hien)"
+    r"(?:(?! ngay| ky )[^.;]){0,30}"
     r"(?:thong bao|ket luan|chi dao|"
     r"ke hoach|quyet dinh|chi thi|van ban|cong van|noi dung)\s+(?:nay|tren|neu tren)"
+)
+# "… chịu trách nhiệm trước Chủ tịch UBND tỉnh về kết quả …": whom they answer to, not a job.
+_ANSWERABLE = re.compile(
+    r"^(?:duoc giao[^;]{0,80}?)?(?:phai |se )?(?:chiu trach nhiem|bi xem xet)(?: toan dien| truc tiep)? truoc"
+)
+# "… nghiêm túc triển khai thực hiện./.": a duty with nothing in it.
+_EMPTY_DUTY = re.compile(
+    r"^(?:(?:nghiem tuc|khan truong|to chuc|trien khai|thuc hien|tot|day du|kip thoi)\W*)+$"
 )
 _PAST = re.compile(r"^\s*(?:da|van con|con|chua|buoc dau|dang)\s")
 _PARENTHESIS = re.compile(r"\([^()]*\)")
@@ -159,6 +179,7 @@ class _Context:
     coops: list[Mention]
     coop_text: list[str]
     deadline: Deadline | None
+    lead_set: bool = False  # the leads are a list of agencies named one per unit above
 
 
 @dataclass
@@ -226,7 +247,7 @@ class _Reader:
             return None
         if not opener and not _PREDICATE.match(rest):
             return None
-        if not opener and (delegated := _DELEGATES.match(rest)):
+        if delegated := _DELEGATES.match(rest):
             inner, after = leading(rest[delegated.end() :], self.directory)
             inner = [m for m in inner if not m.generic]
             if inner:
@@ -234,7 +255,7 @@ class _Reader:
         return _unique_mentions(chain), rest
 
     def has_job(self, rest: str) -> bool:
-        return _has_job(self.without_coop_names(rest))
+        return _has_job(self.without_coop_names(_PARENTHESIS.sub(" ", rest)))
 
     def without_coop_names(self, text: str) -> str:
         """ "chủ trì, phối hợp với Sở Tài chính và các đơn vị liên quan:" -> "chủ trì, phối hợp với :"."""
@@ -288,7 +309,10 @@ class _Reader:
         fields, children = _fields_of(node)
         title_only = node.kind in ("section", "chapter", "annex") and _is_title(node)
         lines = node.lines[1:] if title_only else node.lines
-        jobs, heading = self._jobs(_joined(lines), context, has_children=bool(children))
+        named = self._lead_only_line(lines[0]) if len(lines) > 1 and not title_only else None
+        if named is not None:  # "3. Sở Y tế" alone on its line, its jobs on the lines after it
+            lines = lines[1:]
+        jobs, heading = self._jobs(_joined(lines), context, has_children=bool(children), heading=named)
         own: list[FoundTask] = []
         if fields:
             own = [self._activity(node, fields, context)]
@@ -297,7 +321,9 @@ class _Reader:
         if heading is not None:
             leads, text = heading
             coops, coop_text = self.coops(text)
-            if leads:
+            if leads and context.lead_set and _markers(leads) <= _markers(context.leads):
+                pass  # one of a lead set: "– Sở Xây dựng (…); – Công an tỉnh (…). Có trách nhiệm:"
+            elif leads:
                 here = _Context(leads, coops, coop_text, None)
             else:
                 here = _Context(
@@ -309,6 +335,9 @@ class _Reader:
             deadline = find_deadline(text, self.base)
             if deadline.date is not None or (deadline.recurrence not in (None, ONGOING)):
                 here.deadline = deadline
+        elif jobs and jobs[0].own_lead:  # "2.1. Cục Kiểm lâm chủ trì …, cụ thể:" over its sub-units
+            coops, coop_text = self.coops(jobs[0].text)
+            here = _Context(jobs[0].leads, coops, coop_text, None)
         for index, job in enumerate(jobs):
             own.append(self._task(node, index, job, here))
         below: list[FoundTask] = []
@@ -321,7 +350,7 @@ class _Reader:
             child_context = here
             if listed is not None and pending:
                 pending += listed
-                child_context = _Context(_unique_mentions(pending), [], [], here.deadline)
+                child_context = _Context(_unique_mentions(pending), [], [], here.deadline, lead_set=True)
                 pending = []
                 below += self.tasks(child, child_context)
                 continue
@@ -329,9 +358,19 @@ class _Reader:
             below += self.tasks(child, child_context)
         return own + below
 
+    def _lead_only_line(self, line: str) -> tuple[list[Mention], str] | None:
+        """A unit's first line that only names agencies, as its heading."""
+        if line.rstrip().endswith((".", ";")):
+            return None
+        leads = self._lead_only_text(line)
+        return (leads, line) if leads else None
+
     def _lead_only(self, node: Node) -> list[Mention] | None:
         """A unit that only names agencies ("– Sở Xây dựng (đối với …);"): a lead set for the duty after."""
-        chain, rest_text = leading(_PARENTHESIS.sub(" ", node.text), self.directory)
+        return self._lead_only_text(node.text)
+
+    def _lead_only_text(self, text: str) -> list[Mention] | None:
+        chain, rest_text = leading(_PARENTHESIS.sub(" ", text), self.directory)
         chain = [m for m in chain if not m.generic]
         if not chain:
             return None
@@ -341,12 +380,15 @@ class _Reader:
         return subject[0] if not rest else None
 
     def _jobs(
-        self, text: str, context: _Context, has_children: bool = False
+        self,
+        text: str,
+        context: _Context,
+        has_children: bool = False,
+        heading: tuple[list[Mention], str] | None = None,
     ) -> tuple[list[_Job], tuple[list[Mention], str] | None]:
         """The unit's jobs, and its heading (leads, text) when it opens with an agency and no job."""
         jobs: list[_Job] = []
-        heading: tuple[list[Mention], str] | None = None
-        heading_mode = False
+        heading_mode = heading is not None
         for number, paragraph in enumerate(p for p in text.split("\n") if p.strip()):
             if _CLOSING_PARAGRAPH.search(fold_same_length(paragraph)):
                 continue
@@ -368,7 +410,7 @@ class _Reader:
                 if number == 0 and not jobs and heading is None and _is_heading_phrase(chunk):
                     heading, heading_mode = ([], chunk), False
                     continue
-                if jobs and not heading_mode:
+                if jobs and not heading_mode and (chunk is not paragraph or _continues(paragraph)):
                     jobs[-1].text += ("\n" if chunk is paragraph else " ") + chunk
                     continue
                 if jobs and heading_mode and chunk is not paragraph:
@@ -408,11 +450,13 @@ class _Reader:
     def _is_task(self, chunk: str, rest: str) -> bool:
         folded = fold_same_length(chunk).strip(" –-•+*")
         body = fold_same_length(rest).strip(" ,:;–-")
-        if _NOT_A_TASK.search(folded) or (_CROSS_REFERENCE.search(folded) and len(folded) < 200):
+        if _NOT_A_TASK.search(folded) or (_CROSS_REFERENCE.search(body) and len(folded) < 200):
             return False
-        if _EXHORTATION.search(folded) and len(_WORD.findall(folded)) < 40:
+        if _EXHORTATION.search(body) and len(_WORD.findall(folded)) < 40:
             return False
-        if _DONE.match(folded) and not re.match(r"^(?:tiep tuc|khan truong|day nhanh)", body):
+        if (_ANSWERABLE.match(body) and ";" not in body.rstrip(" ;.")) or _EMPTY_DUTY.match(body):
+            return False
+        if _DONE.match(chunk.strip(" –-•+*")) and not re.match(r"^(?:tiep tuc|khan truong|day nhanh)", body):
             return False
         return not _PAST.match(body)
 
@@ -425,6 +469,8 @@ class _Reader:
             leads = context.leads
             coops, coop_text = coops + context.coops, context.coop_text + coop_text
         deadline = find_deadline(job.text, self.base, anchors=self.text)
+        if deadline.date is None and deadline.recurrence in (None, ONGOING) and not deadline.text:
+            deadline = _dated_event(job.text, self.base) or deadline
         if deadline.date is None and deadline.recurrence in (None, ONGOING) and context.deadline is not None:
             deadline = context.deadline if not deadline.text else deadline
         return FoundTask(ref, job.text, leads, _without(coops, leads), _unique(coop_text), deadline)
@@ -468,6 +514,27 @@ class _Reader:
 _DELEGATES_ANYWHERE = re.compile(r"(?:đề nghị|yêu cầu)\s+", re.IGNORECASE)
 
 
+# "… cấp cứu tại các điểm tổ chức lễ ngày 02/9/2027": a job for a dated event is due that day.
+_EVENT_DATE = re.compile(r"(?<!số )(?<![/\d])ngày (\d{1,2})/(\d{1,2})/(\d{4})")
+_REFERENCE_BEFORE = re.compile(r"(?:số|Số)\s*\d+[^\s]*\s*$")
+
+
+def _dated_event(text: str, base: dt.date) -> Deadline | None:
+    """The one full date a job names without a deadline word, when it is not a document's date."""
+    found = [
+        m
+        for m in _EVENT_DATE.finditer(text)
+        if not _REFERENCE_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
+    ]
+    if len(found) != 1:
+        return None
+    match = found[0]
+    date = _date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+    if date is None or date < base:
+        return None
+    return Deadline(date, match.group(0), None)
+
+
 def _fields_of(node: Node) -> tuple[dict[str, str], list[Node]]:
     """An activity's named fields (in its lines or as bullets under it), and its other children."""
     fields: dict[str, str] = {}
@@ -497,6 +564,17 @@ def _add_field(fields: dict[str, str], match: re.Match[str]) -> None:
         role = "lead"
     if role not in ("other", "index") and role not in fields:
         fields[role] = match.group(2).strip()
+
+
+# A paragraph that goes on with the job before it rather than giving another.
+_CONTINUATION = re.compile(
+    r"^(?:dong thoi|trong do|qua do|ngoai ra|ben canh do|dac biet|tuy nhien|theo do|tu do|tren co so do|"
+    r"sau do|nhat la|cu the|luu y|rieng|chu y|muc tieu|yeu cau)(?![a-z])"
+)
+
+
+def _continues(paragraph: str) -> bool:
+    return paragraph[:1].islower() or bool(_CONTINUATION.match(fold_same_length(paragraph)))
 
 
 def _is_title(node: Node) -> bool:
@@ -555,6 +633,10 @@ def _without_restated_rows(tasks: list[FoundTask]) -> list[FoundTask]:
 _RESTATED_WINDOW = 60
 
 
+def _markers(mentions: list[Mention]) -> set[str]:
+    return {m.agency.code if m.agency else fold_same_length(m.name) for m in mentions}
+
+
 def _unique_mentions(mentions: list[Mention]) -> list[Mention]:
     seen: set[str] = set()
     unique: list[Mention] = []
@@ -589,7 +671,7 @@ def _header_part(lines: list[str]) -> list[str]:
     for index, line in enumerate(lines):
         if _DOC_TYPE.match(line):
             return lines[:index]
-    return lines[:6]
+    return lines[:12]  # a letter (công văn) has no document type: its header runs to "Kính gửi"
 
 
 def _issuer(lines: list[str]) -> str | None:
