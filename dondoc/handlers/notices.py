@@ -61,13 +61,11 @@ def read_problem_message(problem: ReadProblem) -> str:
     return _(READ_PROBLEMS[problem])
 
 
-def _name(mention: "Mention") -> str:
-    """The agency's name as the directory has it, else the name as written."""
-    return mention.agency.name if mention.agency else mention.as_written
-
-
 def _names(mentions: "list[Mention]") -> list[str]:
-    return [_("every agency in the directory") if m.collective else _name(m) for m in mentions]
+    return [
+        _("{phrase} (every agency in the directory)").format(phrase=m.as_written) if m.collective else m.name
+        for m in mentions
+    ]
 
 
 def _deadline(deadline: "Deadline") -> str:

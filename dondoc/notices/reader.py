@@ -3,6 +3,7 @@
 import io
 import zipfile
 from enum import StrEnum
+from typing import Any
 
 from dondoc.text import nfc
 
@@ -57,17 +58,35 @@ def _plain_text(data: bytes) -> str:
 
 
 def _docx_text(data: bytes) -> str:
+    """Paragraphs and tables in the order the document has them (a task table sits mid-notice, before
+    "Nơi nhận"); each table row on one line, its cells joined with " | " and a cell's lines with spaces."""
     import docx  # python-docx; imported here so text-only use does not pay for lxml
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise NoticeReadError(ReadProblem.BROKEN_DOCX) from exc
-    lines = [paragraph.text for paragraph in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" | ".join(cell.text.strip() for cell in row.cells))
+    lines: list[str] = []
+    for element in document.element.body.iterchildren():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(element, document).text)
+        elif tag == "tbl":
+            for row in Table(element, document).rows:
+                cells = [" ".join(cell.text.split()) for cell in _unique_cells(row.cells)]
+                lines.append(" | ".join(cells))
     return "\n".join(lines)
+
+
+def _unique_cells(cells: "list[Any]") -> "list[Any]":
+    """A merged cell is returned once per grid column it spans: keep it once."""
+    seen: list[Any] = []
+    for cell in cells:
+        if not any(cell._tc is other._tc for other in seen):
+            seen.append(cell)
+    return seen
 
 
 def _pdf_text(data: bytes) -> str:
