@@ -379,7 +379,7 @@ def scan(segment: str, directory: Directory) -> list[Mention]:
         if any(a <= begin < b for a, b in taken):
             i += 1
             continue
-        named = _name_at(tokens, i, directory, listed=_in_list(tokens, i, previous_end))
+        named = _name_at(tokens, i, directory, previous_end) if tokens.capitalised(i) else None
         if named is None:
             i += 1
             continue
@@ -436,7 +436,7 @@ def _in_list(tokens: _Tokens, i: int, previous_end: int) -> bool:
 
 
 def _name_at(
-    tokens: _Tokens, i: int, directory: Directory, listed: bool
+    tokens: _Tokens, i: int, directory: Directory, previous_end: int
 ) -> tuple[int, "DirectoryAgency | KnownName | None", int] | None:
     """(tokens spanned, the agency or None for a name only the grammar found, end offset)."""
     if not tokens.capitalised(i):
@@ -454,7 +454,7 @@ def _name_at(
             or length >= 3
             or (isinstance(owner, KnownName) and owner.name.split()[0].lower() == tokens.keys[i])
         )
-        if strong or listed:
+        if strong or _in_list(tokens, i, previous_end):
             end_char = tokens.spans[_locality_end(tokens, i + length, owner) - 1][1]
             grammar = _grammar_name(tokens, i, head, directory.bigrams) if head else None
             if (

@@ -220,6 +220,7 @@ class _Reader:
         self.base = base
         self.text = text
         self._scans: dict[str, list[Mention]] = {}
+        self._subjects: dict[str, tuple[list[Mention], str] | None] = {}
 
     # -- agencies ---------------------------------------------------------------------------------
 
@@ -231,6 +232,11 @@ class _Reader:
 
     def subject(self, text: str) -> tuple[list[Mention], str] | None:
         """The agencies a job opens with and the rest of its sentence, or None when it opens otherwise."""
+        if text not in self._subjects:
+            self._subjects[text] = self._conditional_subject(text)
+        return self._subjects[text]
+
+    def _conditional_subject(self, text: str) -> tuple[list[Mention], str] | None:
         condition = _CONDITION.match(text)
         if condition:
             found = self._subject(text[condition.end() :])
