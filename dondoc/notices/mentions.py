@@ -169,7 +169,7 @@ _COMMON_BIGRAMS = frozenset(
 # Verbs that follow a lead's name: a name may end in lower-case words before them ("Cục Đổi mới sáng tạo
 # chủ trì").
 _LEAD_VERBS = {"chu", "phoi", "chiu", "tham"}
-_PLACE_WORDS = {"tinh", "thanh", "pho", "xa", "phuong", "huyen", "dac", "khu", "vuc", "nam"}
+_PLACE_WORDS = {"tinh", "thanh", "pho", "xa", "phuong", "huyen", "dac", "khu", "vuc", "nam", "thon"}
 # First syllables of the verbs and words that end a name ("Sở Công Thương chủ trì", "Cục Kiểm lâm và").
 _STOPS = {
     "chu", "phoi", "tong", "xay", "ra", "tham", "theo", "huong", "trien", "thuc", "co", "duoc", "la",
@@ -454,7 +454,8 @@ def _name_at(
             or length >= 3
             or (isinstance(owner, KnownName) and owner.name.split()[0].lower() == tokens.keys[i])
         )
-        if strong or _in_list(tokens, i, previous_end):
+        local = _local_unit_follows(tokens, i + length)
+        if (strong or _in_list(tokens, i, previous_end)) and not local:
             end_char = tokens.spans[_locality_end(tokens, i + length, owner) - 1][1]
             grammar = _grammar_name(tokens, i, head, directory.bigrams) if head else None
             if (
@@ -469,6 +470,20 @@ def _name_at(
     if grammar is None:
         return None
     return grammar[0], None, tokens.spans[i + grammar[0] - 1][1]
+
+
+_LOCAL_PLACES = {"xa", "phuong", "huyen", "thon", "dac"}
+
+
+def _local_unit_follows(tokens: _Tokens, after: int) -> bool:
+    """ "Công an xã", "Ủy ban Mặt trận Tổ quốc Việt Nam phường": a commune's or ward's own unit, not the
+    province's or the nation's of that name."""
+    return (
+        after < len(tokens.keys)
+        and tokens.keys[after] in _LOCAL_PLACES
+        and not tokens.capitalised(after)
+        and tokens.gap(after).strip() == ""
+    )
 
 
 def _committee_of(
@@ -515,6 +530,8 @@ def _locality_end(tokens: _Tokens, after: int, owner: "DirectoryAgency | KnownNa
 def _longer_by_a_name(tokens: _Tokens, start: int, end: int) -> bool:
     """The grammar's name goes on past a known one with more capitalised words: "Công an xã Tịnh Khê" is
     not "Công an tỉnh", though "Sở Y tế tỉnh Gia Lai" is a Sở Y tế."""
+    if start < len(tokens.keys) and tokens.gap(start).strip() == ",":
+        return False  # "Sở Y tế, Giáo dục và Đào tạo": a list of departments, not one name
     return any(tokens.capitalised(j) and tokens.keys[j] not in _PLACE_WORDS for j in range(start, end)) and (
         tokens.keys[start] not in ("tinh", "thanh")
     )
@@ -531,82 +548,110 @@ def _head_at(keys: list[str], i: int) -> tuple[str, ...] | None:
 def _grammar_name(
     tokens: _Tokens, i: int, head: tuple[str, ...], bigrams: frozenset[tuple[str, str]] | set[tuple[str, str]]
 ) -> tuple[int, None] | None:
-    """A name the lists do not know: its head word, then the words of the name up to a verb."""
-    n = len(tokens.spans)
+    """A name the lists do not know: its head word, then the words of the name up to a verb.
+
+    Vietnamese names capitalise the first syllable of each word ("Phòng Kinh tế, Hạ tầng và Đô thị", "Trung
+    tâm Kiểm soát bệnh tật tỉnh"), so a lower-case syllable belongs to the name after a capitalised one, or
+    when lower-case words lead to a place word ("… hành chính công xã") or to more of the name."""
+    keys, n = tokens.keys, len(tokens.spans)
     j = i + len(head)
     named = False  # a word of the name after the head
     lower_run = 0
+    capitals = 0  # capitalised words in a row: "Quảng Ngãi khảo sát" is a place, then a verb
     while j < n and j - i < MAX_NAME_WORDS:
-        gap = tokens.gap(j)
-        word = tokens.keys[j]
-        if gap.strip() not in ("", "-", "–", "&"):
-            if gap.strip() == "," or gap.strip() == ";":
-                break
-            break
+        gap = tokens.gap(j).strip()
+        word = keys[j]
         capital = tokens.capitalised(j)
-        if not named and j + 1 < n and (word, tokens.keys[j + 1]) == ("thuong", "truc"):
+        if gap == "," and named and capital and _head_at(keys, j) is None and _comma_name(tokens, j):
+            capitals, lower_run = 1, 0  # "Phòng Kinh tế, Hạ tầng và Đô thị", "Cục Thông tin, Thống kê"
+            j += 1
+            continue
+        if gap not in ("", "-", "–", "&"):
+            break
+        if not named and j + 1 < n and (word, keys[j + 1]) == ("thuong", "truc"):
             j += 2  # "Văn phòng thường trực Ban Chỉ huy …"
             continue
         if word == "va" and not capital:
             if j + 1 < n and tokens.capitalised(j + 1) and tokens.gap(j + 1).strip() == "":
-                if _head_at(tokens.keys, j + 1) is not None:
+                following = _head_at(keys, j + 1)
+                if following is not None and not (head == ("van", "phong") and following in _COMMITTEES):
                     break  # "Cục Lâm nghiệp và Cục Kiểm lâm": the next agency
                 j += 1
-                lower_run = 0
+                lower_run = capitals = 0
                 continue
             break
         if capital:
-            if tokens.abbreviation(j) and named and _head_at(tokens.keys, j) is None and len(word) > 4:
+            if tokens.abbreviation(j) and named and _head_at(keys, j) is None and len(word) > 4:
                 break
-            named, lower_run = True, 0
+            named, lower_run, capitals = True, 0, capitals + 1
             j += 1
             continue
         if word in _NAME_WORDS and (word in _PLACE_WORDS or named or head in _SELF_NAMED):
             named = named or word in _PLACE_WORDS
+            capitals = 0
             j += 1
             continue
-        if named and (tokens.keys[j - 1], word) in bigrams:
+        if named and (keys[j - 1], word) in bigrams:
+            capitals = 0
             j += 1
             continue
         if named and lower_run and word in _STOPS:
             break
-        if named and lower_run == 0 and word not in _STOPS:
-            lower_run = 1
+        if named and lower_run == 0 and word not in _STOPS and capitals <= 1:
+            lower_run, capitals = 1, 0
             j += 1
             continue
-        if named and lower_run:
-            # "Viện Vệ sinh dịch tễ Trung ương", "Cục Đổi mới sáng tạo chủ trì": lower-case words that
-            # end at a capitalised word, the clause or a lead's verb
-            ahead = j
-            while (
-                ahead < n
-                and ahead - j < 3
-                and not tokens.capitalised(ahead)
-                and tokens.gap(ahead).strip() == ""
-            ):
-                if tokens.keys[ahead] in _LEAD_VERBS and ahead > j:
-                    break
-                ahead += 1
-            run = tokens.keys[j:ahead]
-            ends_clause = ahead == n or tokens.gap(ahead).strip()[:1] in (":", ",", ";", ".", ")")
-            if run and len(run) <= 2 and (ends_clause or (ahead < n and tokens.keys[ahead] in _LEAD_VERBS)):
-                j = ahead
+        if named:
+            ahead = _lower_run_end(tokens, j, lower_run)
+            if ahead is None:
                 break
-            if (
-                run
-                and not any(word in _STOPS for word in run)
-                and ahead < n
-                and tokens.capitalised(ahead)
-                and tokens.gap(ahead).strip() == ""
-                and _head_at(tokens.keys, ahead) is None
-                and tokens.keys[ahead] not in ("nhan", "nha")
-            ):
-                j = ahead
+            j, lower_run = ahead, 0
+            if j < n and tokens.gap(j).strip() == "" and (tokens.capitalised(j) or keys[j] in _PLACE_WORDS):
                 continue
+            break
         break
     if not named and head not in _SELF_NAMED:
         return None
     return j - i, None
+
+
+_COMMITTEES = {("ubnd",), ("uy", "ban", "nhan", "dan"), ("hdnd",), ("hoi", "dong")}
+
+
+def _comma_name(tokens: _Tokens, j: int) -> bool:
+    """After a comma, a capitalised word that is not a head word goes on with the name."""
+    return tokens.gap(j).count(",") == 1
+
+
+def _lower_run_end(tokens: _Tokens, j: int, lower_run: int) -> int | None:
+    """Where lower-case words at j still belong to the name: up to a capitalised word that is not a head
+    word, a place word, the end of the clause or a lead's verb; None when they do not."""
+    keys, n = tokens.keys, len(tokens.keys)
+    ahead = j
+    while ahead < n and ahead - j < 4 and not tokens.capitalised(ahead) and tokens.gap(ahead).strip() == "":
+        if keys[ahead] in _LEAD_VERBS and ahead > j:
+            break
+        if keys[ahead] in _PLACE_WORDS and ahead > j:
+            break
+        ahead += 1
+    run = keys[j:ahead]
+    if not run:
+        return None
+    clean = not any(word in _STOPS for word in run)
+    ends_clause = ahead == n or tokens.gap(ahead).strip()[:1] in (":", ",", ";", ".", ")")
+    if len(run) <= 2 and (ends_clause or (ahead < n and keys[ahead] in _LEAD_VERBS)) and lower_run:
+        return ahead
+    if ahead < n and tokens.gap(ahead).strip() == "" and clean:
+        if not tokens.capitalised(ahead) and keys[ahead] in _PLACE_WORDS and len(run) <= 3:
+            return ahead  # "Trung tâm Phục vụ hành chính công xã"
+        if (
+            tokens.capitalised(ahead)
+            and _head_at(keys, ahead) is None
+            and keys[ahead] not in ("nhan", "nha")
+            and lower_run
+        ):
+            return ahead  # "Viện Vệ sinh dịch tễ Trung ương"
+    return None
 
 
 def leading(segment: str, directory: Directory) -> tuple[list[Mention], str]:

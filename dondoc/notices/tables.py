@@ -101,22 +101,43 @@ def _cells(line: str) -> list[str]:
 
 
 def _pipe_table(lines: list[str], index: int) -> tuple[list[Row], int] | None:
+    """Rows joined with " | " (or markdown rows). A row a long cell broke over two physical lines is
+    joined again; group headings between rows ("I. LĨNH VỰC Y TẾ") are passed over."""
     roles: list[str] | None = None
     raw: list[list[str]] = []
-    while index < len(lines) and (_is_pipe_row(lines[index]) or _SEPARATOR.match(lines[index])):
+    width = 0
+    partial = False  # the last row has fewer cells than the table: its last cell goes on
+    while index < len(lines):
         line = lines[index]
-        index += 1
         if _SEPARATOR.match(line) and set(line) <= set("|-: "):
+            index += 1
             continue
+        if not _is_pipe_row(line):
+            if partial and raw:
+                raw[-1][-1] += " " + line.strip()
+            elif not (_GROUP_HEADING.match(line) and index + 1 < len(lines) and _is_pipe_row(lines[index + 1])):
+                break
+            index += 1
+            continue
+        index += 1
         cells = _cells(line)
         if roles is None and not raw and (found := header_roles(cells)):
-            roles = found
+            roles, width = found, len(found)
             continue
-        raw.append(cells)
+        if partial and raw and len(raw[-1]) + len(cells) - 1 <= max(width, len(raw[-1])):
+            raw[-1][-1] += " " + cells[0]
+            raw[-1].extend(cells[1:])
+        else:
+            raw.append(cells)
+        width = width or len(cells)
+        partial = bool(width) and len(raw[-1]) < width
     if not raw:
         return ([], index) if roles else None
     rows = [row for cells in raw if (row := _pipe_row(cells, roles)) is not None]
     return rows, index
+
+
+_GROUP_HEADING = re.compile(r"^(?:[IVX]{1,5}|[A-Z])[.)]\s+\S|^[A-ZĐÀ-Ỹ0-9 ,.\-–]{6,}$")
 
 
 def _pipe_row(cells: list[str], roles: list[str] | None) -> Row | None:
