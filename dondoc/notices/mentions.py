@@ -32,7 +32,7 @@ _GROUP = (
     r"(?:so|bo|ban|nganh|vu|co quan ngang bo|co quan thuoc chinh phu|co quan trung uong|co quan|don vi|"
     r"dia phuong|tinh|thanh pho|xa|phuong|dac khu|huyen|hoi|doan the|to chuc chinh tri - xa hoi|"
     r"to chuc|doanh nghiep|truong|benh vien|thanh vien|tap doan|tong cong ty|cong ty|ngan hang|"
-    r"quan|thi xa)"
+    r"quan|thi xa|thon|to dan pho|khu pho|khu dan cu|chu rung|chu dap|chu dau tu|nha truong|co so)"
 )
 _GROUP_QUALIFIER = (
     r"(?:\s+(?:truc thuoc trung uong|thuoc chinh phu|trung uong|thuoc tinh|truc thuoc|tinh|"
@@ -40,7 +40,8 @@ _GROUP_QUALIFIER = (
     r"chuyen mon(?: thuoc ubnd tinh)?|con lai))?"
 )
 COLLECTIVE = re.compile(
-    r"(?<![a-z0-9])(?:(?:nguoi dung dau|thu truong|giam doc|chu tich|lanh dao)\s+)?"
+    r"(?<![a-z0-9])(?:(?:nguoi dung dau|thu truong|giam doc|chu tich|lanh dao|to truong|truong|bi thu|"
+    r"hieu truong)\s+)?"
     r"(?:(?:ubnd|uy ban nhan dan)\s+)?(?:tat ca\s+)?(?:cac|nhung)\s+"
     + _GROUP
     + _GROUP_QUALIFIER
@@ -125,6 +126,7 @@ _HEADS = {
     ("chi", "nhanh"),
     ("hop", "tac", "xa"),
     ("nha", "xuat", "ban"),
+    ("cong", "thong", "tin"),
 }
 _HEAD_LENGTH = max(len(h) for h in _HEADS)
 # Heads that are a whole name by themselves or with a place word: "Công an tỉnh", "Tỉnh ủy".
@@ -186,7 +188,9 @@ _STOPS = {
 _TOKEN = re.compile(r"[^\W_]+(?:&[^\W_]+)*")
 _CONNECTOR_GAP = re.compile(r"^(?:[\s,;/]|va|voi|cung|cac|hoac|-|–|\((?:[^()]{0,160})\))*$")
 # Words that describe which of a group: "UBND các tỉnh có dự án đi qua", "các xã ven biển".
-_DESCRIPTION = re.compile(r"\s+(?:co|noi|ven|mien|vung|bien gioi|giap|thuoc dien|trong diem)(?![a-z])")
+_DESCRIPTION = re.compile(
+    r"\s+(?:co|noi|ven|mien|vung|bien gioi|giap|thuoc dien|trong diem|la|khu vuc)(?![a-z])"
+)
 _LIST_CONTEXT = re.compile(
     r"(?:(?<![a-z])so|(?<![a-z])nganh|so, nganh|so, ban, nganh|co quan|don vi)\s*[:(]?\s*$"
 )
@@ -242,10 +246,13 @@ class _Names:
 
     full: dict[str, "DirectoryAgency | KnownName"]
     prefixes: frozenset[str]
+    written: dict[str, set[str]]  # a key's names as written, with their diacritics: "cụcthúy"
 
     @classmethod
-    def of(cls, full: dict[str, "DirectoryAgency | KnownName"]) -> "_Names":
-        return cls(full, frozenset(k[:i] for k in full for i in range(1, len(k) + 1)))
+    def of(
+        cls, full: dict[str, "DirectoryAgency | KnownName"], written: dict[str, set[str]] | None = None
+    ) -> "_Names":
+        return cls(full, frozenset(k[:i] for k in full for i in range(1, len(k) + 1)), written or {})
 
 
 def _bigrams(names: list[str]) -> set[tuple[str, str]]:
@@ -273,6 +280,7 @@ def national_bigrams() -> frozenset[tuple[str, str]]:
 def national_names() -> _Names:
     """The shipped list, read once: names and aliases of national bodies and standard provincial ones."""
     full: dict[str, DirectoryAgency | KnownName] = {}
+    written_as: dict[str, set[str]] = {}
     if not NATIONAL_FILE.exists():
         return _Names.of(full)
     with NATIONAL_FILE.open(encoding="utf-8") as handle:
@@ -280,11 +288,16 @@ def national_names() -> _Names:
         for row in rows:
             known = KnownName(row["name"], row["kind"], row["status"], row.get("successor") or None)
             for written in [row["name"], *(row.get("aliases") or "").split("|")]:
-                if written.strip():
-                    full.setdefault(name_key(written), known)
-                    if written.endswith(" tỉnh"):  # "Báo và Phát thanh, Truyền hình Gia Lai"
-                        full.setdefault(name_key(written[: -len(" tỉnh")]), known)
-    return _Names.of(full)
+                forms = [written, written[: -len(" tỉnh")]] if written.endswith(" tỉnh") else [written]
+                for form in forms if written.strip() else []:  # "… Truyền hình Gia Lai" as "… tỉnh"
+                    full.setdefault(name_key(form), known)
+                    written_as.setdefault(name_key(form), set()).add(_compact(form))
+    return _Names.of(full, written_as)
+
+
+def _compact(text: str) -> str:
+    """Letters and digits, lower case, with their diacritics: how OCR's joined words are compared."""
+    return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
 def name_key(text: str) -> str:
@@ -314,8 +327,13 @@ class Directory:
                 aliases.setdefault(name_key(agency.name[3:]), agency)
         return cls(aliases)
 
-    def longest(self, keys: list[str], start: int) -> tuple[int, "DirectoryAgency | KnownName"] | None:
-        """The longest known name starting at token `start`: (tokens it spans, whose name it is)."""
+    def longest(self, tokens: "_Tokens", start: int) -> tuple[int, "DirectoryAgency | KnownName"] | None:
+        """The longest known name starting at token `start`: (tokens it spans, whose name it is).
+
+        Names match on their letters without spaces, so OCR's "Bộ Tàichính" is Bộ Tài chính; where the
+        words are cut differently from the name, the diacritics must agree too ("Cục Thủy lợi" is not
+        "Cục Thú y")."""
+        keys = tokens.keys
         best: tuple[int, DirectoryAgency | KnownName] | None = None
         for names in (self._own, national_names()):
             joined = ""
@@ -324,8 +342,12 @@ class Directory:
                 if joined not in names.prefixes:
                     break
                 found = names.full.get(joined)
-                if found is not None and (best is None or end + 1 - start > best[0]):
-                    best = (end + 1 - start, found)
+                if found is None or (best is not None and end + 1 - start <= best[0]):
+                    continue
+                forms = names.written.get(joined)
+                if forms and not tokens.written_as(start, end + 1, forms):
+                    continue
+                best = (end + 1 - start, found)
         return best
 
 
@@ -341,6 +363,12 @@ class _Tokens:
         folded = fold_same_length(text)
         spans = [(t.start(), t.end()) for t in _TOKEN.finditer(text)]
         return cls(text, folded, spans, [folded[a:b].replace("&", "") for a, b in spans])
+
+    def written_as(self, start: int, end: int, forms: set[str]) -> bool:
+        """Tokens start..end written as one of the forms, or without any diacritics at all."""
+        text = self.text[self.spans[start][0] : self.spans[end - 1][1]]
+        compact = _compact(text)
+        return compact in forms or compact.isascii()
 
     def capitalised(self, i: int) -> bool:
         return self.text[self.spans[i][0]].isupper()
@@ -445,7 +473,7 @@ def _name_at(
     committee = _committee_of(tokens, i, head, directory)
     if committee is not None:
         return committee
-    known = directory.longest(tokens.keys, i)
+    known = directory.longest(tokens, i)
     if known is not None:
         length, owner = known
         strong = (
@@ -495,7 +523,7 @@ def _committee_of(
     after = i + len(head)
     if tokens.keys[after] not in ("xa", "phuong", "dac"):
         return None
-    known = directory.longest(tokens.keys, after)
+    known = directory.longest(tokens, after)
     if known is None or not isinstance(known[1], DirectoryAgency):
         return None
     length = len(head) + known[0]

@@ -17,13 +17,19 @@ from dondoc.text import fold_same_length
 _SECTION = re.compile(r"^(X{0,3}(?:IX|IV|V?I{0,3}))[.)]\s+(\S.*)$")
 _CHAPTER = re.compile(r"^(?:Chương|CHƯƠNG|Phần|PHẦN|Mục|MỤC)\s+([IVXLC\d]+)\b[.:]?\s*(.*)$")
 _ARTICLE = re.compile(r"^Điều\s+(\d{1,3})\s*[.:]?\s*(.*)$")
-_DECIMAL = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?:[.)]|(?=\s))(?:\s+(.*)|$)")
+_DECIMAL = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?: ?[.)]|(?=\s))(?:\s+(.*)|$)")
 _LETTER = re.compile(r"^([abcdđeghiklmnopqrstuvxy])[)]\s*(.*)$")
 _PAREN = re.compile(r"^\((\d{1,2}|[a-zđ])\)\s+(.*)$")
 _BULLET = re.compile(r"^([-–—−‐‑•●○◦▪■□✓·*+])\s*(\S.*)$")
 _BULLET_FAMILY = {"+": "plus", "*": "star"}
 _PAGE_NUMBER = re.compile(r"^[-–—\s]*\d{1,3}[-–—\s]*$|^(?:Trang|Page)\s+\d+(?:\s*/\s*\d+)?$", re.IGNORECASE)
 _BARE_NUMBER = re.compile(r"^\d{1,3}\.?$")
+# A fax or scanner's stamp repeated on every page: "10/02/2027 16:05 +84 255 … P.002/003".
+_STAMP_LINE = re.compile(
+    r"^\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d{2}\b|\bFAX\b|Scanned with|CamScanner|\bP\.\s?\d{3}/\d{3}\b|"
+    r"\bTr\.\s?\d+/\d+\s*$"
+)
+_EMPHASIS = re.compile(r"(?<![\w*])\*([^*\s][^*]*?)\*(?![\w*])")
 _RECIPIENTS = re.compile(r"^(?:Nơi nhận|NƠI NHẬN)\s*:?", re.IGNORECASE)
 _CLOSING = re.compile(
     r"^(?:Nay thông báo|Thông báo này|Văn phòng UBND tỉnh thông báo để|Quyết định này có hiệu lực|"
@@ -100,7 +106,8 @@ class Outline:
 def clean_lines(text: str) -> list[str]:
     """Lines stripped of emphasis marks and odd spacing, with page numbers and running headers dropped."""
     lines = [
-        _SPACES.sub(" ", line.replace("**", "")).strip().lstrip("#").strip() for line in text.splitlines()
+        _EMPHASIS.sub(r"\1", _SPACES.sub(" ", line.replace("**", ""))).strip().lstrip("#").strip()
+        for line in text.splitlines()
     ]
     counts: dict[str, int] = {}
     for line in lines:
@@ -108,7 +115,11 @@ def clean_lines(text: str) -> list[str]:
             counts[line] = counts.get(line, 0) + 1
     out: list[str] = []
     for index, line in enumerate(lines):
-        if not line or (_PAGE_NUMBER.match(line) and not _BARE_NUMBER.match(line)):
+        if (
+            not line
+            or (_PAGE_NUMBER.match(line) and not _BARE_NUMBER.match(line))
+            or _STAMP_LINE.search(line)
+        ):
             continue  # a bare number may be a table's row number: the outline drops it if not
         if counts[line] > 1 and _beside_page_break(lines, index, len(line) > 40):
             continue  # a running header repeated on every page
@@ -317,6 +328,7 @@ ASSESSMENT_WORDS = (
     "bai hoc",
     "mot so ket qua",
     "noi dung cuoc hop",
+    "chi tieu",
 )
 
 

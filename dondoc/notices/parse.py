@@ -95,9 +95,12 @@ _NOT_A_TASK = re.compile(
     r"nhan duoc (?:cong van|van ban|to trinh)|"
     r"chu tri cuoc hop|ket luan (?:va chi dao )?nhu sau|chi dao nhu sau|"
     r"de (?:cac )?(?:bo|so|co quan|don vi|dia phuong|nganh)[^.]{0,60}(?:biet|thuc hien)\W*$|"
-    r"^(?:chu de|thoi gian|dia diem(?: chinh)?|quy mo|thanh phan|doi tuong|hinh thuc|khau hieu)\s*:|"
+    r"^(?:chu de|thoi gian|dia diem|quy mo|thanh phan|doi tuong|hinh thuc|khau hieu)(?: [^\W\d_]+){0,4}\s*:|"
     r"nhiem vu so \d+[^)]{0,40}tai phu luc|(?:neu|chi tiet|the hien|phan cong) tai phu luc(?: kem theo)?"
     r"(?: (?:ke hoach|quyet dinh|thong bao|van ban) nay)?\W*$|"
+    r"(?:^la co quan thuong truc,? )?(?:chu tri,? )?(?:thuc hien|to chuc|trien khai)? ?(?:cac )?"
+    r"(?:nhiem vu|hoat dong|noi dung) duoc (?:giao|phan cong) tai (?:muc|phan|ke hoach|phu luc|dieu)|"
+    r"duoc phan cong tai muc|"
     r"^(?:cac )?(?:nhiem vu|noi dung)[^.;]{0,80}(?:thuc hien|trien khai) (?:theo|tai) "
     r"(?:muc|diem|khoan|phan|dieu|ke hoach|quyet dinh|thong bao|cong van)"
 )
@@ -128,6 +131,7 @@ _ANSWERABLE = re.compile(
     r"^(?:duoc giao[^;]{0,80}?)?(?:phai |se )?(?:chiu trach nhiem|bi xem xet)(?: toan dien| truc tiep)? truoc"
 )
 # "… nghiêm túc triển khai thực hiện./.": a duty with nothing in it.
+_CLOSING_REQUEST = re.compile(r"^quan tam,? chi dao")
 _EMPTY_DUTY = re.compile(
     r"^(?:(?:nghiem tuc|khan truong|to chuc|trien khai|thuc hien|tot|day du|kip thoi)\W*)+$"
 )
@@ -422,7 +426,7 @@ class _Reader:
                 if jobs and heading_mode and chunk is not paragraph:
                     jobs[-1].text += " " + chunk
                     continue
-                if number == 0 and not jobs and has_children:
+                if number == 0 and not jobs and has_children and _is_topic(chunk):
                     heading, heading_mode = ([], chunk), False  # a topic over its sub-units
                     continue
                 if self.has_job(chunk) and self._is_task(chunk, chunk):
@@ -461,6 +465,8 @@ class _Reader:
         if _EXHORTATION.search(body) and len(_WORD.findall(folded)) < 40:
             return False
         if (_ANSWERABLE.match(body) and ";" not in body.rstrip(" ;.")) or _EMPTY_DUTY.match(body):
+            return False
+        if _CLOSING_REQUEST.match(body):
             return False
         if _DONE.match(chunk.strip(" –-•+*")) and not re.match(r"^(?:tiep tuc|khan truong|day nhanh)", body):
             return False
@@ -579,8 +585,19 @@ _CONTINUATION = re.compile(
 )
 
 
+def _is_topic(text: str) -> bool:
+    """A unit's opening words over its sub-units: a title, or a phrase that ends in a colon."""
+    return text.rstrip().endswith(":") or (len(_WORD.findall(text)) <= 14 and not text.rstrip().endswith("."))
+
+
 def _continues(paragraph: str) -> bool:
-    return paragraph[:1].islower() or bool(_CONTINUATION.match(fold_same_length(paragraph)))
+    """A paragraph that belongs to the job before it: a connective, lower case, or a field of it
+    ("Thời gian: Quý III/2027.")."""
+    return (
+        paragraph[:1].islower()
+        or bool(_CONTINUATION.match(fold_same_length(paragraph)))
+        or bool(_FIELD.match(paragraph))
+    )
 
 
 def _is_title(node: Node) -> bool:

@@ -115,7 +115,9 @@ def _pipe_table(lines: list[str], index: int) -> tuple[list[Row], int] | None:
         if not _is_pipe_row(line):
             if partial and raw:
                 raw[-1][-1] += " " + line.strip()
-            elif not (_GROUP_HEADING.match(line) and index + 1 < len(lines) and _is_pipe_row(lines[index + 1])):
+            elif not (
+                _GROUP_HEADING.match(line) and index + 1 < len(lines) and _is_pipe_row(lines[index + 1])
+            ):
                 break
             index += 1
             continue
