@@ -75,7 +75,7 @@ class Node:
         node: Node | None = self
         while node is not None and node.kind != "root":
             own = labels[-1] if labels else ""
-            if not (node.kind == "item" and own.startswith(node.label + ".")):
+            if node.label and not (node.kind == "item" and own.startswith(node.label + ".")):
                 labels.append(node.label)
             node = node.parent
         return ".".join(reversed(labels))
@@ -169,7 +169,7 @@ def parse_outline(text: str) -> Outline:
             tail.append(line)
             index += 1
             continue
-        if _RECIPIENTS.match(line) or _CLOSING.match(line):
+        if _RECIPIENTS.match(line.lstrip("|* ")) or _CLOSING.match(line):
             in_tail = True
             continue
         if match := _KINH_GUI.match(line):
@@ -189,7 +189,16 @@ def parse_outline(text: str) -> Outline:
             continue
         opened = _label(line)
         if opened is None:
-            stack[-1].lines.append(line)
+            heading = _heading_over(lines, index, stack)
+            if heading is not None:  # "Giao Công an tỉnh:" between "c) …" and the "a) …" it heads
+                parent = heading.parent
+                assert parent is not None
+                while stack[-1] is not parent:
+                    stack.pop()
+                parent.children.append(heading)
+                stack.append(heading)
+            else:
+                stack[-1].lines.append(line)
             index += 1
             continue
         kind, label, family, rest = opened
@@ -203,6 +212,26 @@ def parse_outline(text: str) -> Outline:
         stack.append(node)
         index += 1
     return Outline(root, header, addressees, tail)
+
+
+def _heading_over(lines: list[str], index: int, stack: list[Node]) -> Node | None:
+    """An unlabelled line that heads the units after it ("Giao Công an tỉnh:", "Đối với các đơn vị thuộc
+    Bộ:"), where those units' labels would otherwise make them siblings of the unit it follows: a node of
+    its own, beside that unit."""
+    line = lines[index]
+    if not line.endswith(":") or len(line.split()) > 15 or len(stack) < 2:
+        return None
+    current = stack[-1]
+    if not current.lines or not current.lines[-1].endswith((".", ";", "!")):
+        return None
+    following = next((other for other in lines[index + 1 : index + 3] if other), "")
+    opened = _label(following)
+    if opened is None:
+        return None
+    same = next((node for node in reversed(stack[1:]) if node.family == opened[2]), None)
+    if same is not None and same.parent is not None:
+        return Node("heading", "", "heading", [line], parent=same.parent)
+    return Node("heading", "", "heading", [line], parent=current)  # "Phòng Kinh tế:" over "+ …" bullets
 
 
 def _body_start(lines: list[str]) -> int:

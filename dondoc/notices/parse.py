@@ -51,7 +51,8 @@ _DELEGATES = re.compile(
 )
 # A condition before the agency: "Trường hợp nhà đầu tư không đáp ứng tiến độ, Sở Tài chính tham mưu …".
 _CONDITION = re.compile(
-    r"^(?:Trường hợp|Nếu|Khi|Sau khi|Trên cơ sở|Căn cứ|Trong trường hợp)\b[^.;:]{0,200}?,\s+(?=[A-ZĐÀ-Ỹ])"
+    r"^(?:Trường hợp|Nếu|Khi|Sau khi|Trên cơ sở|Căn cứ|Trong trường hợp|Đối với|Về|(?:Trong )?[Tt]hời gian tới|"
+    r"Sắp tới|Đồng thời|Ngoài ra)\b[^.;:]{0,200}?,\s+(?=[A-ZĐÀ-Ỹ])"
 )
 # What follows an agency that opens a job: its duty, or the predicate itself (a lower-case word).
 _PREDICATE = re.compile(r"^\s*(?:[:(–-]|,\s*[a-zà-ỹđ]|[a-zà-ỹđ]|$)")
@@ -100,7 +101,7 @@ _NOT_A_TASK = re.compile(
     r"(?: (?:ke hoach|quyet dinh|thong bao|van ban) nay)?\W*$|"
     r"(?:^la co quan thuong truc,? )?(?:chu tri,? )?(?:thuc hien|to chuc|trien khai)? ?(?:cac )?"
     r"(?:nhiem vu|hoat dong|noi dung) duoc (?:giao|phan cong) tai (?:muc|phan|ke hoach|phu luc|dieu)|"
-    r"duoc phan cong tai muc|"
+    r"duoc phan cong tai (?:cac )?muc|tai (?:so thu tu|stt) \d|"
     r"^(?:cac )?(?:nhiem vu|noi dung)[^.;]{0,80}(?:thuc hien|trien khai) (?:theo|tai) "
     r"(?:muc|diem|khoan|phan|dieu|ke hoach|quyet dinh|thong bao|cong van)"
 )
@@ -118,7 +119,9 @@ _CROSS_REFERENCE = re.compile(
 )
 # A statement of what was done ("… các Bộ đã cắt giảm 312 thủ tục"): an assessment, not a job.
 _DONE = re.compile(
-    r"^[^.;:]{0,120}?(?<!\w)đã (?!được|giao|nêu|ban hành|phê duyệt|đề ra|đăng ký|có ý kiến)", re.IGNORECASE
+    r"^(?:Trong |Năm |Quý |Qua |Từ đầu năm|Thời gian qua|Những năm qua|Đến nay|Tính đến|Sau )[^.;:]{0,120}?"
+    r"(?<!\w)đã (?!được giao|giao|nêu|đề ra)",
+    re.IGNORECASE,
 )
 _EXHORTATION = re.compile(
     r"^(?:de nghi |yeu cau )?(?:nghiem tuc|khan truong|to chuc|tiep tuc)?\s*(?:trien khai|thuc hien)"
@@ -322,6 +325,8 @@ class _Reader:
         named = self._lead_only_line(lines[0]) if len(lines) > 1 and not title_only else None
         if named is not None:  # "3. Sở Y tế" alone on its line, its jobs on the lines after it
             lines = lines[1:]
+        elif len(lines) > 1 and not title_only and _is_title_line(lines[0], lines[1]):
+            lines = lines[1:]  # "2. Rà soát văn bản quy phạm pháp luật" over "Vụ Pháp chế chủ trì …"
         jobs, heading = self._jobs(_joined(lines), context, has_children=bool(children), heading=named)
         own: list[FoundTask] = []
         if fields:
@@ -373,6 +378,10 @@ class _Reader:
         if line.rstrip().endswith((".", ";")):
             return None
         leads = self._lead_only_text(line)
+        if not leads and _OPENER.match(line):  # "Trách nhiệm chung của các cơ quan, đơn vị", "Đối với các Bộ"
+            subject = self.subject(line)
+            if subject is not None and not _WORD.findall(_PARENTHESIS.sub(" ", subject[1])):
+                leads = subject[0]
         return (leads, line) if leads else None
 
     def _lead_only(self, node: Node) -> list[Mention] | None:
@@ -429,6 +438,8 @@ class _Reader:
                 if number == 0 and not jobs and has_children and _is_topic(chunk):
                     heading, heading_mode = ([], chunk), False  # a topic over its sub-units
                     continue
+                if _is_topic(chunk) and chunk.rstrip().endswith(":"):
+                    continue  # "Về các kiến nghị của nhà đầu tư:" over what follows
                 if self.has_job(chunk) and self._is_task(chunk, chunk):
                     jobs.append(_Job(chunk, [], False))
         return jobs, heading
@@ -460,7 +471,10 @@ class _Reader:
     def _is_task(self, chunk: str, rest: str) -> bool:
         folded = fold_same_length(chunk).strip(" –-•+*")
         body = fold_same_length(rest).strip(" ,:;–-")
-        if _NOT_A_TASK.search(folded) or (_CROSS_REFERENCE.search(body) and len(folded) < 200):
+        if _NOT_A_TASK.search(folded):
+            return False
+        reference = _CROSS_REFERENCE.search(body)
+        if reference and not _main_clause_after(body[reference.end() :]):  # not "Căn cứ …, ban hành …"
             return False
         if _EXHORTATION.search(body) and len(_WORD.findall(folded)) < 40:
             return False
@@ -583,6 +597,32 @@ _CONTINUATION = re.compile(
     r"^(?:dong thoi|trong do|qua do|ngoai ra|ben canh do|dac biet|tuy nhien|theo do|tu do|tren co so do|"
     r"sau do|nhat la|cu the|luu y|rieng|chu y|muc tieu|yeu cau)(?![a-z])"
 )
+
+
+_OPEN_ENDED = re.compile(
+    r"(?<![^\W\d_])(?:với|và|của|các|cho|tại|theo|về|để|trong|đối với|những|là|được|có|từ|đến|trên|ở)$",
+    re.IGNORECASE,
+)
+
+
+def _is_title_line(line: str, following: str) -> bool:
+    """A unit's first line that is its title: short, not a sentence broken off ("… phối hợp với"), and
+    followed by a line of its own."""
+    words = _WORD.findall(line)
+    return (
+        0 < len(words) <= 10
+        and not words[-1][:1].isupper()  # "… phối hợp với Sở Công" / "Thương …": a name broken off
+        and not re.match(r"(?:Chủ trì|Phối hợp|Giao)\b", line)
+        and not line.rstrip().endswith((".", ";", ",", ":"))
+        and not _OPEN_ENDED.search(line.rstrip())
+        and following[:1].isupper()
+    )
+
+
+def _main_clause_after(text: str) -> bool:
+    """Whether a clause of its own follows a reference: "Căn cứ nhiệm vụ tại Kế hoạch này, ban hành …"."""
+    parts = re.split(r"[,;]", text, maxsplit=1)
+    return len(parts) == 2 and len(_WORD.findall(parts[1])) >= 3
 
 
 def _is_topic(text: str) -> bool:
