@@ -190,12 +190,10 @@ def parse_outline(text: str) -> Outline:
         opened = _label(line)
         if opened is None:
             heading = _heading_over(lines, index, stack)
-            if heading is not None:  # "Giao Công an tỉnh:" between "c) …" and the "a) …" it heads
-                parent = heading.parent
-                assert parent is not None
-                while stack[-1] is not parent:
+            if heading is not None and heading.parent is not None:  # "Giao Công an tỉnh:" over "a) …"
+                while stack[-1] is not heading.parent:
                     stack.pop()
-                parent.children.append(heading)
+                heading.parent.children.append(heading)
                 stack.append(heading)
             else:
                 stack[-1].lines.append(line)

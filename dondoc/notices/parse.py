@@ -51,8 +51,8 @@ _DELEGATES = re.compile(
 )
 # A condition before the agency: "Trường hợp nhà đầu tư không đáp ứng tiến độ, Sở Tài chính tham mưu …".
 _CONDITION = re.compile(
-    r"^(?:Trường hợp|Nếu|Khi|Sau khi|Trên cơ sở|Căn cứ|Trong trường hợp|Đối với|Về|(?:Trong )?[Tt]hời gian tới|"
-    r"Sắp tới|Đồng thời|Ngoài ra)\b[^.;:]{0,200}?,\s+(?=[A-ZĐÀ-Ỹ])"
+    r"^(?:Trường hợp|Nếu|Khi|Sau khi|Trên cơ sở|Căn cứ|Trong trường hợp|Đối với|Về|"
+    r"(?:Trong )?[Tt]hời gian tới|Sắp tới|Đồng thời|Ngoài ra)\b[^.;:]{0,200}?,\s+(?=[A-ZĐÀ-Ỹ])"
 )
 # What follows an agency that opens a job: its duty, or the predicate itself (a lower-case word).
 _PREDICATE = re.compile(r"^\s*(?:[:(–-]|,\s*[a-zà-ỹđ]|[a-zà-ỹđ]|$)")
