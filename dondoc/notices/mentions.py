@@ -323,10 +323,18 @@ def _fold_tokens(text: str) -> list[str]:
 class Directory:
     """Alias keys -> agencies, read once per notice, with the national list beside it."""
 
-    def __init__(self, aliases: dict[str, DirectoryAgency]) -> None:
+    def __init__(
+        self,
+        aliases: dict[str, DirectoryAgency],
+        extra: "dict[str, DirectoryAgency | KnownName] | None" = None,
+    ) -> None:
         self.aliases = aliases
-        self._own = _Names.of(dict(aliases))
+        self._own = _Names.of({**aliases, **(extra or {})})
         self.bigrams = national_bigrams() | _bigrams([a.name for a in aliases.values()]) | _COMMON_BIGRAMS
+
+    def with_short_names(self, names: "dict[str, DirectoryAgency | KnownName]") -> "Directory":
+        """This directory and a notice's own short names ("(sau đây gọi tắt là Ban Quản lý)")."""
+        return Directory(self.aliases, {name_key(short): owner for short, owner in names.items()})
 
     @classmethod
     def load(cls, session: Session) -> "Directory":

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from dondoc.notices import ONGOING
 from dondoc.notices.deadlines import Deadline, find_deadline
-from dondoc.notices.mentions import Directory, Mention, leading, scan
+from dondoc.notices.mentions import Directory, DirectoryAgency, KnownName, Mention, leading, scan
 from dondoc.notices.outline import Node, is_assessment, parse_outline
 from dondoc.notices.tables import header_roles
 from dondoc.text import fold_same_length
@@ -209,14 +209,17 @@ def parse_notice(text: str, directory: Directory, today: dt.date) -> ParsedNotic
         chaired_by=(m.group(1) if (m := _CHAIR.search(intro_text)) else None),
         title=_title(outline.header),
     )
+    directory = _with_short_names(text, directory)
     reader = _Reader(directory, notice.signed_on or notice.meeting_on or today, text)
     default = reader.default_leads(outline.addressees, outline.root)
     root_context = _Context(default, [], [], None)
     tasks: list[FoundTask] = []
     for child in outline.root.children:
         tasks += reader.tasks(child, root_context)
-    if not tasks:  # a prose notice: its paragraphs are its units
-        tasks = reader.root_tasks(outline.root, root_context)
+    # A prose notice's paragraphs are its units; a notice that also has numbered units may still give
+    # jobs in prose after "… kết luận như sau:".
+    concluded = any(_CONCLUSION.search(fold_same_length(line)) for line in outline.header)
+    tasks = reader.root_tasks(outline.root, root_context, bool(tasks), concluded) + tasks
     notice.tasks = _without_restated_rows(tasks)
     return notice
 
@@ -302,10 +305,17 @@ class _Reader:
 
     # -- tasks ------------------------------------------------------------------------------------
 
-    def root_tasks(self, root: Node, context: _Context) -> list[FoundTask]:
-        """Paragraphs before the first unit are a prose notice's tasks when they open with an agency."""
+    def root_tasks(
+        self, root: Node, context: _Context, after_conclusion: bool = False, concluded: bool = False
+    ) -> list[FoundTask]:
+        """Paragraphs before the first unit are tasks when they open with an agency (in a notice with
+        numbered units too, only those after "… kết luận như sau:")."""
         tasks: list[FoundTask] = []
-        for paragraph in root.text.split("\n"):
+        paragraphs = root.text.split("\n")
+        if after_conclusion:
+            marks = [i for i, p in enumerate(paragraphs) if _CONCLUSION.search(fold_same_length(p))]
+            paragraphs = paragraphs[marks[0] + 1 :] if marks else paragraphs if concluded else []
+        for paragraph in paragraphs:
             for chunk in self._chunks(paragraph):
                 subject = self.subject(chunk)
                 if subject and self.has_job(subject[1]) and self._is_task(chunk, subject[1]):
@@ -537,6 +547,7 @@ class _Reader:
         return deadline
 
 
+_CONCLUSION = re.compile(r"(?:ket luan|chi dao|yeu cau|giao|de nghi)(?: va chi dao)?(?: nhu sau)?\s*:\s*$")
 _DELEGATES_ANYWHERE = re.compile(r"(?:đề nghị|yêu cầu)\s+", re.IGNORECASE)
 
 
@@ -559,6 +570,22 @@ def _dated_event(text: str, base: dt.date) -> Deadline | None:
     if date is None or date < base:
         return None
     return Deadline(date, match.group(0), None)
+
+
+# "Ban Quản lý Khu kinh tế Dung Quất … (sau đây gọi tắt là Ban Quản lý)": the notice's own short name.
+_SHORT_NAME = re.compile(
+    r"\((?:sau đây\s+)?(?:được\s+)?gọi\s+(?:tắt\s+)?là\s+[“\"]?([^()“”\"]{2,60}?)[”\"]?\)", re.IGNORECASE
+)
+
+
+def _with_short_names(text: str, directory: Directory) -> Directory:
+    names: dict[str, DirectoryAgency | KnownName] = {}
+    for match in _SHORT_NAME.finditer(text):
+        before = text[max(0, match.start() - 240) : match.start()]
+        found = [m for m in scan(before, directory) if m.agency or m.known]
+        if found and len(before) - found[-1].end <= 3:
+            names[match.group(1).strip()] = found[-1].agency or found[-1].known  # type: ignore[assignment]
+    return directory.with_short_names(names) if names else directory
 
 
 def _fields_of(node: Node) -> tuple[dict[str, str], list[Node]]:
