@@ -1,11 +1,15 @@
 """Importing notices: the sample becomes exactly its 14 tasks, from text, .docx and PDF, through the CLI
 and in chat; bad files get a clear answer; the same notice twice creates nothing new."""
 
+import datetime as dt
 import json
+import os
 import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from dondoc.bot.cli import main
@@ -95,6 +99,64 @@ def test_a_word_file_reads_the_same(app, capsys, sample, tmp_path):
     path = tmp_path / "thong-bao.docx"
     document.save(path)
     assert summary(parse_json(app, capsys, path)) == SAMPLE_TASKS
+
+
+def test_a_word_file_with_a_task_table_mid_notice_keeps_its_rows(app, capsys, tmp_path):
+    """Word keeps tables apart from paragraphs: the table must be read where it stands, before "Nơi
+    nhận", with a cell of two paragraphs read as one cell."""
+    import docx
+
+    document = docx.Document()
+    for line in [
+        "UBND TỈNH QUẢNG NGÃI",
+        "Số: 12/KH-UBND",
+        "Quảng Ngãi, ngày 05 tháng 3 năm 2027",
+        "KẾ HOẠCH",
+        "Chuyển đổi số năm 2027",
+        "I. NHIỆM VỤ",
+    ]:
+        document.add_paragraph(line)
+    table = document.add_table(rows=3, cols=5)
+    rows = [
+        ["TT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"],
+        [
+            "1",
+            "Xây dựng kho dữ liệu dùng chung của tỉnh",
+            "Sở Khoa học và Công nghệ",
+            "Sở Tài chính",
+            "Quý III/2027",
+        ],
+        [
+            "2",
+            "Số hóa hồ sơ đất đai cấp xã",
+            "Sở Nông nghiệp và Môi trường",
+            "UBND các xã, phường",
+            "Tháng 9/2027",
+        ],
+    ]
+    for row, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    table.rows[1].cells[1].add_paragraph("và kết nối với Cổng dữ liệu quốc gia")
+    for line in [
+        "II. TỔ CHỨC THỰC HIỆN",
+        "1. Sở Y tế: triển khai bệnh án điện tử trong năm 2027.",
+        "Nơi nhận:",
+        "- Như trên;",
+        "TM. ỦY BAN NHÂN DÂN",
+        "CHỦ TỊCH",
+        "Nguyễn Văn A",
+    ]:
+        document.add_paragraph(line)
+    path = tmp_path / "ke-hoach.docx"
+    document.save(path)
+    tasks = parse_json(app, capsys, path)["tasks"]
+    assert [(codes(t["leads"]), codes(t["coops"]), t["deadline"]) for t in tasks] == [
+        (["SKHCN"], ["STC"], "2027-09-30"),
+        (["SNNMT"], ["*"], "2027-09-30"),
+        (["SYT"], [], "2027-12-31"),
+    ]
+    assert tasks[0]["text"].endswith("kết nối với Cổng dữ liệu quốc gia")
 
 
 def make_pdf(lines: list[str]) -> bytes:
@@ -289,13 +351,30 @@ def fixture_mismatches(parsed: dict, expected: dict) -> list[str]:
                 if key_name in w and not same_agencies(g[key_name], w[key_name]):
                     problems.append(f"{where}: {key_name} {[named(m) for m in g[key_name]]} != {w[key_name]}")
         for key_name in ("deadline", "recurrence"):
-            if key_name in w and g[key_name] != w[key_name]:
+            if key_name in w and g[key_name] != w[key_name] and not _both_undated(g, w, key_name):
                 problems.append(f"{where}: {key_name} {g[key_name]!r} != {w[key_name]!r}")
     return problems
 
 
-EXACT_FIXTURES = [p for p in FIXTURE_FILES if p.name < "11"]  # the first ten, tuned with the parser
-BLIND_FIXTURES = [p for p in FIXTURE_FILES if p.name >= "11"]  # 27 written blind, for issue 13
+def _both_undated(got: dict, want: dict, key_name: str) -> bool:
+    """No date either way: "ongoing" and no recurrence both read "no fixed deadline" to the office."""
+    return (
+        key_name == "recurrence"
+        and got["deadline"] is None
+        and want.get("deadline") is None
+        and {
+            got["recurrence"],
+            want["recurrence"],
+        }
+        <= {None, "ongoing"}
+    )
+
+
+# 01-37 read exactly: 01-10 were written with the parser, 11-37 blind for issue 13 and then read right
+# one miss at a time. 38 on were written blind later still, to measure the reading on notices it was not
+# tuned to; they are held to floors (see the test below), with their first-run figures in the README.
+EXACT_FIXTURES = [p for p in FIXTURE_FILES if p.name < "38"]
+BLIND_FIXTURES = [p for p in FIXTURE_FILES if p.name >= "38"]
 
 
 @pytest.mark.parametrize("path", EXACT_FIXTURES, ids=[p.stem for p in EXACT_FIXTURES])
@@ -306,10 +385,10 @@ def test_fixture_notices(app, capsys, path):
 
 
 def test_the_blind_fixtures_read_as_well_as_measured(app, capsys):
-    """The 27 notices written blind (central, provincial and commune notices; tables three ways, activity
-    blocks, annexes after the signature, OCR noise, NFD) through the CLI: task F1 and the accuracy of
-    leads, cooperating agencies and deadlines over the tasks found. The floors are what the parser reaches
-    today, so a change that reads worse fails; the misses are printed."""
+    """The notices written blind after the parser was tuned (38 on: central, provincial, commune and ward
+    notices, tables, activity blocks, annexes, OCR noise, NFD) through the CLI: task F1 and the accuracy
+    of leads, cooperating agencies and deadlines over the tasks found. The floors sit just under today's
+    figures, so a change that reads worse fails; the misses are printed."""
     expected_tasks = found = extra = 0
     wrong = {"leads": 0, "coops": 0, "deadline": 0}
     misses: list[str] = []
@@ -328,10 +407,51 @@ def test_the_blind_fixtures_read_as_well_as_measured(app, capsys):
     accuracy = {name: (found - count) / found for name, count in wrong.items()}
     print("\n".join(misses))
     print(f"F1 {f1:.3f}", accuracy)
-    assert len(BLIND_FIXTURES) >= 27 and expected_tasks >= 230
-    assert f1 >= 0.94, f1
-    assert accuracy["leads"] >= 0.94 and accuracy["coops"] >= 0.96 and accuracy["deadline"] >= 0.98, accuracy
+    assert len(BLIND_FIXTURES) >= 20 and expected_tasks >= 240
+    assert f1 >= 0.96, f1
+    assert accuracy["leads"] >= 0.95 and accuracy["coops"] >= 0.95 and accuracy["deadline"] >= 0.97, accuracy
 
 
 def test_there_are_at_least_thirty_five_fixture_notices():
     assert len(FIXTURE_FILES) >= 35
+
+
+NOTICE_PIECES = [
+    "1. Giao Sở Y tế chủ trì, phối hợp với Sở Tài chính",
+    "a) ",
+    "– ",
+    "| 2 | Cập nhật dữ liệu | Sở Tài chính | các xã | Quý III/2027 |",
+    "TT\nNội dung\nCơ quan chủ trì\nThời gian\n1\n",
+    "Nơi nhận:",
+    "KẾ HOẠCH",
+    "Kính gửi: UBND các tỉnh",
+    "Bộ Văn hóa, Thể thao và Du lịch, Vụ Pháp chế xây dựng",
+    "trong 03 tháng kể từ ngày Luật có hiệu lực",
+    "Quý V/99999",
+    "ngày 99/99/9999",
+    "UBND xã",
+    "Sở",
+    "(((",
+    "\ud800",
+    "I. ",
+    "1.1.1.1.1.",
+]
+
+
+@settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(st.lists(st.one_of(st.sampled_from(NOTICE_PIECES), st.text(max_size=40)), max_size=30))
+def test_any_text_reads_without_an_error(app, pieces):
+    """Fragments of every layout, odd Unicode, nonsense numbers, in any order: a reading, never an error."""
+    from dondoc.notices.mentions import Directory
+    from dondoc.notices.parse import parse_notice
+    from dondoc.text import nfc
+
+    text = nfc("\n".join(pieces).encode("utf-8", "replace").decode("utf-8"))
+    with app.sessions() as session:
+        parsed = parse_notice(text, Directory.load(session), dt.date(2027, 1, 5))
+    for task in parsed.tasks:
+        assert task.text.strip()
