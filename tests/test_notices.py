@@ -371,8 +371,9 @@ def _both_undated(got: dict, want: dict, key_name: str) -> bool:
 
 
 # 01-37 read exactly: 01-10 were written with the parser, 11-37 blind for issue 13 and then read right
-# one miss at a time. 38 on were written blind later still, to measure the reading on notices it was not
-# tuned to; they are held to floors (see the test below), with their first-run figures in the README.
+# one miss at a time. 38 on were written blind later still (38-57, then 58-67), to measure the reading on
+# notices it was not tuned to; they are held to floors (see the test below), with their first-run
+# figures in the README.
 EXACT_FIXTURES = [p for p in FIXTURE_FILES if p.name < "38"]
 BLIND_FIXTURES = [p for p in FIXTURE_FILES if p.name >= "38"]
 
@@ -407,9 +408,9 @@ def test_the_blind_fixtures_read_as_well_as_measured(app, capsys):
     accuracy = {name: (found - count) / found for name, count in wrong.items()}
     print("\n".join(misses))
     print(f"F1 {f1:.3f}", accuracy)
-    assert len(BLIND_FIXTURES) >= 20 and expected_tasks >= 240
-    assert f1 >= 0.96, f1
-    assert accuracy["leads"] >= 0.95 and accuracy["coops"] >= 0.95 and accuracy["deadline"] >= 0.97, accuracy
+    assert len(BLIND_FIXTURES) >= 30 and expected_tasks >= 340
+    assert f1 >= 0.97, f1
+    assert accuracy["leads"] >= 0.95 and accuracy["coops"] >= 0.96 and accuracy["deadline"] >= 0.96, accuracy
 
 
 def test_there_are_at_least_thirty_five_fixture_notices():

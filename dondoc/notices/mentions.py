@@ -37,7 +37,7 @@ _GROUP = (
 _GROUP_QUALIFIER = (
     r"(?:\s+(?:truc thuoc trung uong|thuoc chinh phu|trung uong|thuoc tinh|truc thuoc|tinh|"
     r"tren dia ban(?: tinh)?|nha nuoc|chuyen nganh|thanh vien|thuoc bo|hanh chinh nha nuoc(?: tinh)?|"
-    r"chuyen mon(?: thuoc ubnd tinh)?|con lai))?"
+    r"chuyen mon(?: thuoc ubnd tinh)?|con lai|chinh tri - xa hoi(?: (?:tinh|xa|phuong))?))?"
 )
 COLLECTIVE = re.compile(
     r"(?<![a-z0-9])(?:(?:nguoi dung dau|thu truong|giam doc|chu tich|lanh dao|to truong|truong|bi thu|"
@@ -61,7 +61,7 @@ GENERIC = re.compile(
 # A collective lead may be described: "Các sở quản lý chuyên ngành về giao thông: …".
 _DESCRIBED = re.compile(
     r"\s+(?:quan ly|chuyen nganh|thuoc|truc thuoc|duoc giao|la thanh vien|thanh vien|co trach nhiem)"
-    r"[^:;.\n]{0,80}?(?=:|\s*$)"
+    r"[^:;.\n]{0,80}?(?=:|\s*$|\s*\(|\s+(?:co trach nhiem|chiu trach nhiem|chu tri|phoi hop|theo chuc nang))"
 )
 
 # Head words that open an agency's name, in their written form (one or more tokens, folded keys).
@@ -174,6 +174,11 @@ _COMMON_BIGRAMS = frozenset(
         ("khen", "thuong"),
         ("an", "ninh"),
         ("ve", "sinh"),
+        ("an", "toan"),
+        ("thuc", "pham"),
+        ("bao", "ve"),
+        ("thuc", "vat"),
+        ("thi", "truong"),
         ("phong", "thu"),
         ("dan", "su"),
         ("thuong", "truc"),
@@ -192,7 +197,7 @@ _STOPS = {
     "day", "som", "kip", "ngay", "chiu", "giao", "chuan", "ho", "tuyen", "van", "thu", "bo", "phan",
     "sap", "danh", "tap", "long", "tao", "xac", "tim", "ung", "duy", "phat", "gui", "lay", "thong",
     "trao", "ky", "bai", "dieu", "sua", "rut", "dua", "ap", "goi", "cai", "soan", "hop", "dinh", "mo",
-    "dao", "nop", "giai", "ket", "on", "xet", "thi", "hieu", "hien", "uu", "gop", "toan", "voi", "tren",
+    "dao", "nop", "giai", "ket", "on", "xet", "hieu", "hien", "uu", "gop", "toan", "voi", "tren",
     "duoi", "sau", "truoc", "nay", "do", "kia", "ma", "vi", "nen", "hay", "hoac", "kem", "ca",
     "thuong", "tich", "quyet", "nhanh", "thiet", "rat", "deu", "luon",
 }  # fmt: skip
@@ -678,6 +683,8 @@ def _lower_run_end(tokens: _Tokens, j: int, lower_run: int) -> int | None:
     while ahead < n and ahead - j < 4 and not tokens.capitalised(ahead) and tokens.gap(ahead).strip() == "":
         if keys[ahead] in _LEAD_VERBS and ahead > j:
             break
+        if keys[ahead] == "va" and ahead + 1 < n and tokens.capitalised(ahead + 1) and ahead > j:
+            break  # "… thị trường và Cục Trồng trọt": the next agency
         if keys[ahead] in _PLACE_WORDS and ahead > j:
             break
         ahead += 1
@@ -685,8 +692,15 @@ def _lower_run_end(tokens: _Tokens, j: int, lower_run: int) -> int | None:
     if not run:
         return None
     clean = not any(word in _STOPS for word in run)
-    ends_clause = ahead == n or tokens.gap(ahead).strip()[:1] in (":", ",", ";", ".", ")")
-    if len(run) <= 2 and (ends_clause or (ahead < n and keys[ahead] in _LEAD_VERBS)) and lower_run:
+    ends_clause = (
+        ahead == n or tokens.gap(ahead).strip()[:1] in (":", ",", ";", ".", ")") or keys[ahead] == "va"
+    )
+    paired = len(run) == 2 and (run[0], run[1]) in _COMMON_BIGRAMS  # "Cục An toàn thực phẩm"
+    if (
+        len(run) <= 2
+        and (ends_clause or (ahead < n and keys[ahead] in _LEAD_VERBS))
+        and (lower_run or paired)
+    ):
         return ahead
     if ahead < n and tokens.gap(ahead).strip() == "" and clean:
         if not tokens.capitalised(ahead) and keys[ahead] in _PLACE_WORDS and len(run) <= 3:

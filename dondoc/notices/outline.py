@@ -119,6 +119,7 @@ def clean_lines(text: str) -> list[str]:
             not line
             or (_PAGE_NUMBER.match(line) and not _BARE_NUMBER.match(line))
             or _STAMP_LINE.search(line)
+            or ("|" not in line and not any(ch.isalnum() for ch in line))  # "———————" under a letterhead
         ):
             continue  # a bare number may be a table's row number: the outline drops it if not
         if counts[line] > 1 and _beside_page_break(lines, index, len(line) > 40):
@@ -319,7 +320,7 @@ def _label(line: str) -> tuple[str, str, str, str] | None:
             "paren-digit" if m.group(1).isdigit() else "paren-letter",
             m.group(2),
         )
-    if m := _BULLET.match(line):
+    if (m := _BULLET.match(line)) and any(ch.isalnum() for ch in m.group(2)):
         return "bullet", "", _BULLET_FAMILY.get(m.group(1), "dash"), m.group(2)
     return None
 

@@ -101,13 +101,15 @@ _NOT_A_TASK = re.compile(
     r"(?: (?:ke hoach|quyet dinh|thong bao|van ban) nay)?\W*$|"
     r"(?:^la co quan thuong truc,? )?(?:chu tri,? )?(?:thuc hien|to chuc|trien khai)? ?(?:cac )?"
     r"(?:nhiem vu|hoat dong|noi dung) duoc (?:giao|phan cong) tai (?:muc|phan|ke hoach|phu luc|dieu)|"
-    r"duoc phan cong tai (?:cac )?muc|tai (?:so thu tu|stt) \d|"
+    r"duoc phan cong tai (?:cac )?muc|tai (?:so thu tu|stt|dong) \d|^tren day la|"
     r"^(?:cac )?(?:nhiem vu|noi dung)[^.;]{0,80}(?:thuc hien|trien khai) (?:theo|tai) "
     r"(?:muc|diem|khoan|phan|dieu|ke hoach|quyet dinh|thong bao|cong van)"
 )
 # A paragraph that closes a decision: whoever it names, it assigns nothing.
 _CLOSING_PARAGRAPH = re.compile(
-    r"chiu trach nhiem thi hanh|thi hanh quyet dinh nay|co hieu luc(?: thi hanh)?(?: ke)? tu ngay|"
+    r"chiu trach nhiem thi hanh|thi hanh quyet dinh nay|"
+    r"(?:quyet dinh|chi thi|ke hoach|thong bao|quy che|quy dinh) nay co hieu luc"
+    r"(?: thi hanh)?(?: ke)? tu ngay|"
     r"ban hanh kem theo quyet dinh"
 )
 _CROSS_REFERENCE = re.compile(
@@ -131,7 +133,9 @@ _EXHORTATION = re.compile(
 )
 # "… chịu trách nhiệm trước Chủ tịch UBND tỉnh về kết quả …": whom they answer to, not a job.
 _ANSWERABLE = re.compile(
-    r"^(?:duoc giao[^;]{0,80}?)?(?:phai |se )?(?:chiu trach nhiem|bi xem xet)(?: toan dien| truc tiep)? truoc"
+    r"^(?:(?:duoc giao|chu tri)[^;]{0,80}?)?(?:phai |se )?(?:chiu trach nhiem|bi xem xet)"
+    r"(?: toan dien| truc tiep)?"
+    r" truoc"
 )
 # "… nghiêm túc triển khai thực hiện./.": a duty with nothing in it.
 _CLOSING_REQUEST = re.compile(r"^quan tam,? chi dao")
