@@ -213,14 +213,25 @@ def test_import_creates_the_tasks_once_and_tells_the_leads(app, capsys, chat, sa
         assert session.scalar(select(func.count()).select_from(Notice)) == 1
         tasks = session.scalars(select(Task).order_by(Task.id)).all()
         assert [t.ref for t in tasks] == list(SAMPLE_TASKS)
+        # II.4's "các sở, ban, ngành, địa phương": the departments, boards and commune-level units, never
+        # the issuing office, the Party's or the assembly's
         collective = tasks[12]
-        everyone = session.scalar(select(func.count()).select_from(Agency).where(Agency.active.is_(True)))
-        leads = session.scalar(
-            select(func.count())
-            .select_from(TaskAgency)
-            .where(TaskAgency.task_id == collective.id, TaskAgency.role == AgencyRole.LEAD)
+        expected = set(
+            session.scalars(
+                select(Agency.code).where(
+                    Agency.active.is_(True),
+                    Agency.kind.in_(["department", "board", "inspectorate", "commune", "ward", "special_zone"]),
+                )
+            )
         )
-        assert leads == everyone
+        leads = set(
+            session.scalars(
+                select(Agency.code)
+                .join(TaskAgency, TaskAgency.agency_id == Agency.id)
+                .where(TaskAgency.task_id == collective.id, TaskAgency.role == AgencyRole.LEAD)
+            )
+        )
+        assert leads == expected and len(leads) >= 30 and not {"VPUB", "VPTU", "VPDBQHHDND", "CAT"} & leads
         assert tasks[3].deadline.isoformat() == "2026-03-31" and tasks[3].deadline_text == "trong Quý I/2026"
         assert tasks[0].coop_text == "các đơn vị có liên quan"
     khcn_inbox = chat.inbox("gd-khcn")

@@ -22,6 +22,7 @@ from dondoc.store.agencies import (
     AgencyRow,
     DirectoryError,
     add_agency,
+    agency_counts_by_kind,
     list_agencies,
     load_directory,
     read_directory,
@@ -46,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     agencies = sub.add_parser("agencies", help="the agency directory")
     agency_sub = agencies.add_subparsers(dest="action", required=True)
     agency_sub.add_parser("list", help="list the agencies")
+    agency_sub.add_parser("kinds", help="the kinds of agency, and what collective phrases in a notice mean")
     add = agency_sub.add_parser("add", help="add an agency, or aliases to an existing code")
     add.add_argument("code")
     add.add_argument("name")
@@ -358,7 +360,8 @@ def _notice(app: App, args: argparse.Namespace) -> int:
             if args.json:
                 print(json.dumps(notice_json(parsed), ensure_ascii=False, indent=2))
             else:
-                print(describe_notice(parsed, closest_agencies(session, parsed.unknown)))
+                hints = closest_agencies(session, parsed.unknown)
+                print(describe_notice(parsed, hints, agency_counts_by_kind(session)))
             return 0
         found = preview(session, text, today, app.config.tz)
         if found.kind == "nothing":  # imported already, or no task in it
@@ -421,6 +424,11 @@ def _invite(app: App, words: str) -> int:
 def _agencies(app: App, args: argparse.Namespace) -> int:
     now = app.clock()
     with app.sessions() as session:
+        if args.action == "kinds":
+            from dondoc.notices.collectives import kinds_table
+
+            print(kinds_table(agency_counts_by_kind(session)))
+            return 0
         if args.action == "list":
             for agency in list_agencies(session):
                 aliases = ", ".join(

@@ -61,11 +61,22 @@ def read_problem_message(problem: ReadProblem) -> str:
     return _(READ_PROBLEMS[problem])
 
 
-def _names(mentions: "list[Mention]") -> list[str]:
-    return [
-        _("{phrase} (every agency in the directory)").format(phrase=m.as_written) if m.collective else m.name
-        for m in mentions
-    ]
+def _names(mentions: "list[Mention]", counts: "dict[str, int] | None" = None) -> list[str]:
+    return [collective_line(m.as_written, counts or {}) if m.collective else m.name for m in mentions]
+
+
+def collective_line(phrase: str, counts: dict[str, int]) -> str:
+    """ "các sở, ban, ngành, địa phương (110 cơ quan: sở, ban, thanh tra, xã, phường, đặc khu)"."""
+    from dondoc.notices.collectives import KIND_LABELS, kinds_of
+
+    kinds = kinds_of(phrase)
+    if kinds is None:
+        return _("{phrase} (no agency of the directory: the office assigns it)").format(phrase=phrase)
+    return _("{phrase} ({count} agencies: {kinds})").format(
+        phrase=phrase,
+        count=sum(counts.get(kind, 0) for kind in kinds),
+        kinds=", ".join(_(KIND_LABELS[kind]) for kind in kinds if counts.get(kind)),
+    )
 
 
 def _deadline(deadline: "Deadline") -> str:
@@ -85,19 +96,22 @@ def lead_warning(task: "FoundTask") -> str | None:
 
     if assigned(task):
         return None
-    if any(not m.unknown for m in task.leads):
+    from dondoc.notices.importer import unmapped
+
+    if any(not m.unknown and not unmapped(m) for m in task.leads):
         return _("⚠️ lead agency not in the directory: {names}; not imported").format(
-            names="; ".join(f"“{m.as_written}”" for m in task.leads if m.unknown)
+            names="; ".join(f"“{m.as_written}”" for m in task.leads if m.unknown or unmapped(m))
         )
     return _("⚠️ no lead agency in the directory; not imported")
 
 
-def describe_found_task(task: "FoundTask") -> str:
+def describe_found_task(task: "FoundTask", counts: "dict[str, int] | None" = None) -> str:
     """One found task for the preview: ref, lead, cooperating agencies, deadline, the start of its text."""
-    lines = [f"{task.ref} — " + _("Lead: {agencies}").format(agencies="; ".join(_names(task.leads)) or "—")]
+    leads = "; ".join(_names(task.leads, counts)) or "—"
+    lines = [f"{task.ref} — " + _("Lead: {agencies}").format(agencies=leads)]
     if warning := lead_warning(task):
         lines.append("   " + warning)
-    coops = _names(task.coops) + task.coop_text
+    coops = _names(task.coops, counts) + task.coop_text
     if coops:
         lines.append("   " + _("Cooperating: {agencies}").format(agencies="; ".join(coops)))
     lines.append("   " + _("Deadline: {deadline}").format(deadline=_deadline(task.deadline)))
@@ -138,10 +152,12 @@ def unknown_names_lines(names: list[str], hints: "Hints | None") -> list[str]:
     return lines
 
 
-def describe_notice(parsed: "ParsedNotice", hints: "Hints | None" = None) -> str:
+def describe_notice(
+    parsed: "ParsedNotice", hints: "Hints | None" = None, counts: "dict[str, int] | None" = None
+) -> str:
     source = parsed.number or shorten(parsed.title, 80)
     lines = [_("Notice {notice}: {count} task(s) found.").format(notice=source, count=len(parsed.tasks))]
-    lines += [describe_found_task(t) for t in parsed.tasks]
+    lines += [describe_found_task(t, counts) for t in parsed.tasks]
     lines += unknown_names_lines(parsed.unknown, hints)
     return "\n".join(lines)
 
@@ -183,7 +199,12 @@ def describe_change(change: "Changed") -> str:
     return "\n".join(lines)
 
 
-def describe_update(update: "NoticeUpdate", parsed: "ParsedNotice", hints: "Hints | None") -> str:
+def describe_update(
+    update: "NoticeUpdate",
+    parsed: "ParsedNotice",
+    hints: "Hints | None",
+    counts: "dict[str, int] | None" = None,
+) -> str:
     notice = update.notice
     lines = [
         _(
@@ -199,7 +220,7 @@ def describe_update(update: "NoticeUpdate", parsed: "ParsedNotice", hints: "Hint
     ]
     if update.new:
         lines.append(_("New tasks:"))
-        lines += [describe_found_task(t) for t in update.new]
+        lines += [describe_found_task(t, counts) for t in update.new]
     if update.changed:
         lines.append(_("Changed tasks:"))
         lines += [describe_change(c) for c in update.changed]
@@ -208,7 +229,7 @@ def describe_update(update: "NoticeUpdate", parsed: "ParsedNotice", hints: "Hint
         lines += [f"#{t.id} ({t.ref or '—'}) {shorten(t.title, 100)}" for t in update.dropped]
     if update.held:
         lines.append(_("Not imported:"))
-        lines += [describe_found_task(t) for t in update.held]
+        lines += [describe_found_task(t, counts) for t in update.held]
     lines += unknown_names_lines(parsed.unknown, hints)
     return "\n".join(lines)
 
@@ -232,11 +253,12 @@ def preview(session: "Session", text: str, today: dt.date, tz: ZoneInfo) -> Prev
     from dondoc.notices.importer import assigned_tasks, find_earlier
     from dondoc.notices.mentions import Directory
     from dondoc.notices.parse import parse_notice
-    from dondoc.store.agencies import closest_agencies
+    from dondoc.store.agencies import agency_counts_by_kind, closest_agencies
 
     directory = Directory.load(session)
     parsed = parse_notice(text, directory, today)
     hints = closest_agencies(session, parsed.unknown)
+    counts = agency_counts_by_kind(session)
     earlier = find_earlier(session, parsed, text)
     if earlier is not None:
         update = plan_update(session, earlier, parsed, text, directory, tz)
@@ -254,7 +276,7 @@ def preview(session: "Session", text: str, today: dt.date, tz: ZoneInfo) -> Prev
                 message += "\n" + "\n".join(unknown_names_lines(parsed.unknown, hints))
                 message += "\n" + held_line(len(update.held))
             return Preview("nothing", message, parsed, held=len(update.held), update=update)
-        summary = describe_update(update, parsed, hints)
+        summary = describe_update(update, parsed, hints, counts)
         if update.held:
             summary += "\n" + held_line(len(update.held))
         return Preview("update", summary, parsed, len(update.new), len(update.held), update)
@@ -267,7 +289,7 @@ def preview(session: "Session", text: str, today: dt.date, tz: ZoneInfo) -> Prev
             ),
             parsed,
         )
-    summary = describe_notice(parsed, hints)
+    summary = describe_notice(parsed, hints, counts)
     ready = len(assigned_tasks(parsed))
     held = len(parsed.tasks) - ready
     if ready == 0:

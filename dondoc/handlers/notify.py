@@ -7,11 +7,11 @@ from sqlalchemy.orm import Session
 
 from dondoc.handlers import conversation as flows
 from dondoc.handlers.messages import Choice
-from dondoc.i18n import use_language
+from dondoc.i18n import _, use_language
 from dondoc.store.audit import Someone
 from dondoc.store.models import Person, Role
 from dondoc.store.outbox import enqueue
-from dondoc.store.people import people_of_agencies, people_with_role
+from dondoc.store.people import people_of_agencies, people_with_role, reachable_ids
 
 Compose = Callable[[Person], str]
 Offer = Callable[[Person], list[Choice]]
@@ -82,6 +82,30 @@ def tell_agencies(
 ) -> int:
     """Tell the heads and focal officers of these agencies (each message composed per person)."""
     return tell(session, members(session, agency_ids), now, kind, text)
+
+
+def unreached(session: Session, agency_ids: Iterable[int]) -> list[int]:
+    """The agencies among these where no head or focal officer can be reached: whom the office must phone."""
+    ids = list(dict.fromkeys(agency_ids))
+    people = members(session, ids)
+    reachable = reachable_ids(session, [p.id for p in people])
+    covered = {p.agency_id for p in people if p.id in reachable}
+    return [agency_id for agency_id in ids if agency_id not in covered]
+
+
+def nobody_line(session: Session, agency_ids: Iterable[int]) -> str | None:
+    """ "⚠️ Nobody can be reached at 12 agencies; phone them: …", or None when everyone can be."""
+    from dondoc.handlers.render import names_list
+    from dondoc.store.agencies import names_of
+
+    nobody = unreached(session, agency_ids)
+    if not nobody:
+        return None
+    names = names_of(session, nobody)
+    return _(
+        "⚠️ Nobody can be reached at {count} agency(ies) (no one registered, or the bot is blocked); "
+        "phone them: {names}"
+    ).format(count=len(nobody), names=names_list([names[i] for i in nobody if i in names]))
 
 
 def members(session: Session, agency_ids: Iterable[int]) -> list[Person]:

@@ -15,7 +15,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from dondoc.handlers.new_tasks import tell_new_parts
+from dondoc.handlers.notify import nobody_line
 from dondoc.i18n import _
+from dondoc.notices.collectives import kinds_of
 from dondoc.notices.mentions import Mention
 from dondoc.notices.parse import FoundTask, ParsedNotice
 from dondoc.store import audit
@@ -52,9 +54,14 @@ def find_earlier(session: Session, parsed: ParsedNotice, text: str) -> Notice | 
 
 
 def assigned(found: FoundTask) -> bool:
-    """Whether the task can be imported: it has a lead, and every lead is in the directory (or is every
-    agency)."""
-    return bool(found.leads) and not any(m.unknown for m in found.leads)
+    """Whether the task can be imported: it has a lead, and every lead is in the directory (a collective
+    one meaning kinds of agency the directory has)."""
+    return bool(found.leads) and not any(m.unknown or unmapped(m) for m in found.leads)
+
+
+def unmapped(mention: Mention) -> bool:
+    """A collective phrase that means nothing in the directory ("các cơ quan, đơn vị", "các Bộ")."""
+    return mention.collective and kinds_of(mention.as_written) is None
 
 
 def assigned_tasks(parsed: ParsedNotice) -> list[FoundTask]:
@@ -64,7 +71,7 @@ def assigned_tasks(parsed: ParsedNotice) -> list[FoundTask]:
 def coop_text(found: FoundTask) -> str | None:
     """What the task keeps of its cooperating agencies as written: generic phrases ("các đơn vị có liên
     quan") and the names the directory does not know."""
-    names = found.coop_text + [m.as_written for m in found.coops if m.unknown]
+    names = found.coop_text + [m.as_written for m in found.coops if m.unknown or unmapped(m)]
     return "; ".join(dict.fromkeys(names)) or None
 
 
@@ -101,13 +108,21 @@ def store_tasks(
 
 
 def agencies_of(session: Session, mentions: list[Mention], everyone: list[Agency]) -> list[Agency]:
-    """The directory agencies the mentions name (every agency for a collective one)."""
-    if any(m.collective for m in mentions):
-        return everyone
+    """The directory agencies the mentions name: a collective one names every agency of its kinds."""
+    found: list[Agency] = []
+    for mention in mentions:
+        if mention.collective:
+            found += collective_agencies(mention, everyone)
     ids = [m.agency.id for m in mentions if m.agency is not None]
     by_id = {a.id: a for a in everyone}
     missing = rows_by_id(session, Agency, [i for i in ids if i not in by_id])
-    return [by_id.get(i) or missing[i] for i in ids]
+    found += [by_id.get(i) or missing[i] for i in ids]
+    return list(dict.fromkeys(found))
+
+
+def collective_agencies(mention: Mention, everyone: list[Agency]) -> list[Agency]:
+    kinds = kinds_of(mention.as_written) or ()
+    return [agency for agency in everyone if agency.kind in kinds]
 
 
 def _store_task(
@@ -159,6 +174,8 @@ def import_and_tell(
     outcome = _("✅ Imported {count} task(s): {numbers}. {told} people were told of their new tasks.").format(
         count=len(result.tasks), numbers=", ".join(f"#{t.id}" for t in result.tasks), told=told
     )
+    if line := nobody_line(session, [part.agency_id for task in result.tasks for part in task.agencies]):
+        outcome += "\n" + line
     left = len(parsed.tasks) - len(result.tasks)
     if left:
         outcome += "\n" + _("{count} task(s) without a lead agency in the directory were left out.").format(
@@ -178,7 +195,9 @@ def mention_json(mention: Mention) -> dict[str, Any]:
         "agency": {"code": agency.code, "name": agency.name} if agency else None,
     }
     if mention.collective:
-        out["agency"] = {"code": "*", "name": "every agency in the directory"}
+        kinds = kinds_of(mention.as_written)
+        out["agency"] = {"code": "*", "name": "the directory's agencies of these kinds"} if kinds else None
+        out["kinds"] = list(kinds or ())
     if mention.known is not None:
         out["national"] = {"kind": mention.known.kind, "status": mention.known.status}
         if mention.known.successor:

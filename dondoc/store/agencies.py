@@ -16,17 +16,21 @@ from dondoc.text import fold, key, nfc
 
 DIRECTORY_CSV = PACKAGE_DIR / "data" / "agencies.csv"
 KINDS = (
-    "office",
+    "office",  # the People's Committee's office, the Party's and the assembly's
     "department",
     "board",
     "police",
     "military",
     "inspectorate",
+    "party",  # the Party committee's bodies
+    "mass",  # the Fatherland Front and the mass organisations
     "commune",
     "ward",
     "special_zone",
     "other",
 )
+DEPARTMENT_KINDS = ("department", "board", "inspectorate")
+COMMUNE_KINDS = ("commune", "ward", "special_zone")
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,14 @@ def closest_agencies(session: Session, names: Iterable[str], limit: int = 2) -> 
     return found
 
 
+def agency_counts_by_kind(session: Session) -> dict[str, int]:
+    """How many active agencies of each kind the directory has."""
+    rows = session.execute(
+        select(Agency.kind, func.count()).where(Agency.active.is_(True)).group_by(Agency.kind)
+    )
+    return {kind: count for kind, count in rows}
+
+
 def list_agencies(session: Session) -> list[Agency]:
     return list(session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.code)))
 
@@ -202,7 +214,7 @@ def read_directory(path: Path) -> list[AgencyRow]:
         text = nfc(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise DirectoryError(f"{path}: not UTF-8 text") from exc
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
     missing = {"code", "name"} - set(reader.fieldnames or ())
     if missing:
         raise DirectoryError(f"{path}: the header must have the columns code,name,kind,aliases")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, case, func, insert, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from dondoc.store.agencies import KINDS
+from dondoc.store.agencies import COMMUNE_KINDS, DEPARTMENT_KINDS, KINDS
 from dondoc.store.models import (
     Agency,
     AssignmentState,
@@ -20,11 +20,10 @@ from dondoc.store.models import (
     TaskAgency,
 )
 
-COMMUNE_KINDS = ("commune", "ward", "special_zone")
-DEPARTMENT_KINDS = ("department", "board", "inspectorate")
+__all__ = ["COMMUNE_KINDS", "DEPARTMENT_KINDS", "EVERY_KIND"]
 # "tatca": every agency that takes assignments; not the offices (the sender's own, the party's and the
-# assembly's), which are told only when named.
-EVERY_KIND = tuple(kind for kind in KINDS if kind != "office")
+# assembly's) nor the Party's bodies, which are told only when named.
+EVERY_KIND = tuple(kind for kind in KINDS if kind not in ("office", "party"))
 # What the outbox sender writes as `last_error` for a chat that blocked the bot or is gone (the value of
 # `bot.transport.Delivery.UNREACHABLE`): for a broadcast that person is unreachable, not a failed send.
 UNREACHABLE_ERROR = "unreachable"
