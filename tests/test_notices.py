@@ -220,7 +220,9 @@ def test_import_creates_the_tasks_once_and_tells_the_leads(app, capsys, chat, sa
             session.scalars(
                 select(Agency.code).where(
                     Agency.active.is_(True),
-                    Agency.kind.in_(["department", "board", "inspectorate", "commune", "ward", "special_zone"]),
+                    Agency.kind.in_(
+                        ["department", "board", "inspectorate", "commune", "ward", "special_zone"]
+                    ),
                 )
             )
         )
