@@ -147,7 +147,8 @@ BLIND = [
     ("ca-tinh", "nv 3 được bao nhiêu % rồi", REFUSED, set()),
     ("ca-tinh", "so tai chinh chua tiep nhan viec nao", REFUSED, set()),
     ("ca-tinh", "nhiệm vụ số 6 tiến độ sao", REFUSED, set()),
-    ("vanphong", "Sở Giao thông vận tải có việc nào quá hạn không", REFUSED, set()),
+    # a former name now resolves to its successor (the directory keeps 2025's former names as aliases)
+    ("vanphong", "Sở Giao thông vận tải có việc nào quá hạn không", SXD, set()),
     ("pct", "so GTVT tien do the nao", REFUSED, set()),
     ("vanphong", "tiến độ nhiệm vụ 99", REFUSED, set()),
     ("pct", "nv 99 ai chủ trì vậy", REFUSED, set()),

@@ -9,22 +9,15 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from dondoc import PACKAGE_DIR
 from dondoc.bot.cli import main
 from dondoc.notices.collectives import kinds_of
 from dondoc.store.models import Agency, AgencyRole, Task, TaskAgency
 
-FULL_DIRECTORY = PACKAGE_DIR / "data" / "agencies_full.csv"
 SAMPLE = Path(__file__).resolve().parent / "fixtures" / "sample-nq57-quang-ngai.txt"
 
 
-def load_full_directory(app, capsys) -> None:
-    assert main(["agencies", "import", str(FULL_DIRECTORY)], app=app) == 0
-    capsys.readouterr()
-
-
-def test_the_full_directory_loads_every_commune_level_unit_and_body(app, capsys):
-    load_full_directory(app, capsys)
+def test_the_shipped_directory_has_every_commune_level_unit_and_body(app, capsys):
+    """The first start loads the whole province (dondoc/data/agencies.csv)."""
     with app.sessions() as session:
         kinds = dict(session.execute(select(Agency.kind, func.count()).group_by(Agency.kind)).all())
         codes = set(session.scalars(select(Agency.code)))
@@ -35,6 +28,26 @@ def test_the_full_directory_loads_every_commune_level_unit_and_body(app, capsys)
     assert main(["agencies", "kinds"], app=app) == 0
     table = capsys.readouterr().out
     assert "commune" in table and "“các sở, ban, ngành”" in table and "“UBND các xã”" in table
+
+
+def test_a_province_loads_its_own_directory_file(app, capsys, tmp_path):
+    own = tmp_path / "don-vi.csv"
+    own.write_text(
+        "# our own list, checked 1/12/2026\ncode,name,kind,aliases\n"
+        "XA_MOI,Xã Hòa Bình,commune,UBND xã Hòa Bình|xã Hòa Bình\nHCCB,Hội Cựu chiến binh tỉnh,mass,\n",
+        encoding="utf-8",
+    )
+    assert main(["agencies", "import", str(own)], app=app) == 0
+    assert main(["agencies", "import", str(tmp_path / "missing.csv")], app=app) == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,name,kind,aliases\nX,Tên,province,\n", encoding="utf-8")
+    assert main(["agencies", "import", str(bad)], app=app) == 2
+    assert "kind must be one of" in capsys.readouterr().err
+    with app.sessions() as session:
+        kinds = dict(
+            session.execute(select(Agency.code, Agency.kind).where(Agency.code.in_(["XA_MOI", "HCCB"]))).all()
+        )
+    assert kinds == {"XA_MOI": "commune", "HCCB": "mass"}
 
 
 def test_group_words_name_kinds_and_never_the_offices():
@@ -54,7 +67,6 @@ def test_group_words_name_kinds_and_never_the_offices():
 
 
 def test_the_sample_collective_tasks_go_to_departments_boards_and_communes_only(app, capsys, chat, tmp_path):
-    load_full_directory(app, capsys)
     chat.join("gd-khcn", "KHCN", "head")
     sample = tmp_path / "tb.txt"
     sample.write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
