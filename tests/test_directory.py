@@ -118,3 +118,17 @@ def test_a_phrase_with_no_meaning_in_the_directory_is_left_for_the_office(app, c
     assert main(["notice", "import", str(notice), "--yes", "--only-assigned"], app=app) == 0
     with app.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Task)) == 1
+
+
+def test_the_office_is_told_whom_to_phone_in_replies_and_the_daily_digest(app, capsys, chat, clock):
+    chat.join("gd-stc", "STC", "head")
+    chat.join("pct", "", "leader")
+    chat.say("vanphong", "/ngonngu en")
+    created = chat.say("vanphong", "/giao SYT | 30/6/2026 | Rà soát đầu tư công | STC")
+    assert "Nobody can be reached at 1 agency" in created and "Sở Y tế" in created, created
+    edited = chat.say("vanphong", "/sua 1 chutri +SNV")
+    assert "Nobody can be reached at 1 agency" in edited and "Sở Nội vụ" in edited, edited
+    assert main(["digest", "preview", "daily", "--at", "2026-03-02 16:30", "--language", "en"], app=app) == 0
+    digest = capsys.readouterr().out
+    line = next(line for line in digest.splitlines() if "nobody can be reached" in line)
+    assert "(2;" in line and "Sở Y tế" in line and "Sở Nội vụ" in line and "Sở Tài chính" not in line

@@ -355,6 +355,8 @@ def change_agencies(
     _tell_removed(editor, task, removed)
     if added:
         lines.append(_("{told} people of the added agencies were told.").format(told=told))
+        if nobody := notify.nobody_line(session, [p.agency_id for p in added]):
+            lines.append(nobody)
     return lines
 
 

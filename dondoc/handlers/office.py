@@ -4,7 +4,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from dondoc.handlers import access, parsing
+from dondoc.handlers import access, notify, parsing
 from dondoc.handlers.messages import Context, Refusal, Reply
 from dondoc.handlers.new_tasks import ONGOING_WORDS, tell_new_parts
 from dondoc.handlers.registry import Router
@@ -163,6 +163,8 @@ def assign(ctx: Context, args: str) -> list[Reply]:
             told=told, number=task.id
         )
     )
+    if nobody := notify.nobody_line(ctx.session, [part.agency_id for part in task.agencies]):
+        lines.append(nobody)
     return [Reply("\n".join(lines))]
 
 

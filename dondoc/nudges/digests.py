@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from dondoc.handlers.messages import Attachment, Reply
-from dondoc.handlers.notify import tell
-from dondoc.handlers.render import rate_phrase
+from dondoc.handlers.notify import tell, unreached
+from dondoc.handlers.render import names_list, rate_phrase
 from dondoc.i18n import _, format_date
 from dondoc.store.agencies import names_of
 from dondoc.store.db import claim
@@ -41,6 +41,7 @@ class Facts:
     counts: dict[int, AgencyCounts]
     names: dict[int, str]
     reported: int
+    unreached: list[int]  # agencies with work in hand and nobody the bot can reach: whom to phone
 
     def summaries(self) -> list[AgencySummary]:
         """The tallies as the chart and the on-time rate read them."""
@@ -63,7 +64,9 @@ class Facts:
 def digest_facts(session: Session, today: dt.date, tz: ZoneInfo) -> Facts:
     counts = agency_counts(session, today)
     names = names_of(session, counts)
-    return Facts(counts, names, reports_since(session, dt.datetime.combine(today, dt.time(), tzinfo=tz)))
+    busy = [agency_id for agency_id, c in counts.items() if c.open or c.awaiting_confirmation]
+    since = dt.datetime.combine(today, dt.time(), tzinfo=tz)
+    return Facts(counts, names, reports_since(session, since), unreached(session, busy))
 
 
 def digest_text(session: Session, kind: str, today: dt.date, tz: ZoneInfo, facts: Facts | None = None) -> str:
@@ -102,6 +105,12 @@ def _daily_lines(facts: Facts) -> list[str]:
         (_("New tasks not yet acknowledged as received:"), lambda c: c.not_received),
     ):
         lines += _ranked(facts, label, count)
+    if facts.unreached:
+        lines.append(
+            _(
+                "Agencies with tasks in hand where nobody can be reached ({count}; phone them): {names}"
+            ).format(count=len(facts.unreached), names=names_list([facts.names[a] for a in facts.unreached]))
+        )
     return lines
 
 
