@@ -38,6 +38,8 @@ EXPECTED = {
     "datb": {"head", "staff"},
     "xuat": {"admin", "leader", "head", "staff"},
     "danhgia": {"admin", "leader"},
+    "thanhvien": {"admin", "leader", "head", "staff"},
+    "nghi": {"admin"},
 }
 USERS = {"admin": "vanphong", "leader": "pct", "head": "gd-khcn", "staff": "cv-khcn", "guest": "stranger"}
 

@@ -175,7 +175,7 @@ class App:
         """Record that a chat can (not) be reached; the office hears when someone blocked the bot."""
         with self.sessions() as session:
             person = set_link_active(session, platform, address, reachable)
-            if person is not None and not reachable:
+            if person is not None and not reachable and person.active:  # not for one taken off
                 tell(
                     session,
                     office(session),

@@ -99,6 +99,17 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--from", dest="start", help="original deadlines from this day, e.g. 1/1/2026")
     export.add_argument("--to", dest="end", help="original deadlines up to this day, e.g. 31/12/2026")
     export.add_argument("--language", choices=list(LANGUAGES), help="of the headers (default: the bot's)")
+    people = sub.add_parser("people", help="who is registered, and taking off a person who left")
+    people_sub = people.add_subparsers(dest="action", required=True)
+    listed = people_sub.add_parser(
+        "list", help="an agency's registered people and whether the bot can reach them; or the province's"
+    )
+    listed.add_argument("agency", nargs="*", help="name, alias or code (none: every agency at a glance)")
+    leave = people_sub.add_parser(
+        "deactivate", help="take off a person who left: no more reminders, digests or broadcasts"
+    )
+    leave.add_argument("name", nargs="+", help="their name as `people list` shows it, or their messenger id")
+    leave.add_argument("--yes", action="store_true", help="without asking")
     calendar = sub.add_parser("calendar", help="extra days off and make-up working days")
     calendar_sub = calendar.add_subparsers(dest="action", required=True)
     for action, text in (("add-off", "an extra day off"), ("add-workday", "a make-up working day")):
@@ -169,6 +180,8 @@ def _dispatch(args: argparse.Namespace, app: App, config: Config) -> int:
         return _export(app, args)
     if command == "digest":
         return _digest(app, args)
+    if command == "people":
+        return _people(app, args)
     return _agencies(app, args)
 
 
@@ -419,6 +432,61 @@ def _invite(app: App, words: str) -> int:
         session.commit()
         print(invite_instructions(invite, app.config.telegram.username, app.config.tz))
     return 0
+
+
+def _people(app: App, args: argparse.Namespace) -> int:
+    """`dondoc people list [AGENCY]` and `dondoc people deactivate NAME [--yes]`: what /thanhvien and /nghi
+    do, done by nobody in particular. Exit 2: no such agency or person, or a name that means several;
+    1: cancelled, or the person may not be taken off."""
+    from dondoc.handlers.access import deactivatable
+    from dondoc.handlers.members import agency_members, deactivate, describe, find_people, province_members
+
+    with app.sessions() as session:
+        if args.action == "list":
+            try:
+                agency = parsing.agency(session, " ".join(args.agency)) if args.agency else None
+            except Refusal as refusal:
+                print(refusal.message, file=sys.stderr)
+                return 2
+            text = agency_members(session, agency) if agency else province_members(session)
+            print(_cli_words(text))
+            return 0
+        name = " ".join(args.name)
+        found = find_people(session, name)
+        if not found.active:
+            if found.left:
+                who = describe(found.left[0])
+                why = _("Already off the bot: {who}. Nothing was changed.").format(who=who)
+            else:
+                why = _("Nobody registered is called “{name}”.").format(name=name)
+            print(why, file=sys.stderr)
+            return 2
+        if len(found.active) > 1:
+            print(_("Several registered people match “{name}”. Which one do you mean?").format(name=name))
+            for person in found.active:
+                accounts = ", ".join(f"{link.platform} {link.platform_user_id}" for link in person.links)
+                print(f"  {describe(person)} · {accounts}")
+            print(_("Give the full name, or the messenger id shown after it."), file=sys.stderr)
+            return 2
+        person = found.active[0]
+        question = _("Take this person off the bot: {who}? [y/N] ").format(who=describe(person))
+        try:
+            deactivatable(session, None, person)
+            if not args.yes and input(question).strip().lower() not in ("y", "yes", "c", "co", "có"):
+                print(_("Cancelled. Nothing was recorded."))
+                return 1
+            outcome = deactivate(session, None, person, app.clock())
+        except Refusal as refusal:
+            print(_cli_words(refusal.message), file=sys.stderr)
+            return 1
+        session.commit()
+        print(_cli_words(outcome))
+    return 0
+
+
+def _cli_words(text: str) -> str:
+    """A chat answer for the terminal: the chat commands it names as the command line's."""
+    return text.replace("/moi", "dondoc invite").replace("/thanhvien", "dondoc people list")
 
 
 def _agencies(app: App, args: argparse.Namespace) -> int:

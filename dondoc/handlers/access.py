@@ -7,10 +7,14 @@ below, used by every handler that touches a task.
 
 from typing import TypeVar
 
+from sqlalchemy.orm import Session
+
 from dondoc.handlers.messages import Context, Refusal
 from dondoc.handlers.registry import Command
 from dondoc.i18n import _, format_date
-from dondoc.store.models import AgencyRole, AssignmentState, Role, Task, TaskAgency, TaskStatus
+from dondoc.store.audit import Someone
+from dondoc.store.models import AgencyRole, AssignmentState, Person, Role, Task, TaskAgency, TaskStatus
+from dondoc.store.people import count_active_with_role
 from dondoc.store.tasks import PartHead, TaskHead, task_and_part, task_with_part
 
 OFFICE = frozenset({Role.ADMIN})
@@ -18,6 +22,8 @@ READERS = frozenset({Role.ADMIN, Role.LEADER})
 MEMBERS = frozenset({Role.HEAD, Role.STAFF})
 EVERYONE = frozenset(Role)
 PEOPLE = frozenset(Role) - {Role.GUEST}
+# What a person the office took off (/nghi) may still do: join again with a new invite, choose a language.
+LEFT_COMMANDS = frozenset({"start", "ngonngu"})
 
 
 def may_use(role: Role, command: Command) -> bool:
@@ -46,6 +52,47 @@ def agency_in_view(ctx: Context, agency_id: int | None) -> int | None:
             )
         )
     return own
+
+
+def has_left(ctx: Context) -> bool:
+    """A person the office took off (/nghi): known to the bot, registered once, no longer active."""
+    caller = ctx.caller
+    return caller is not None and not caller.active and caller.role != Role.GUEST
+
+
+def left_may_use(command: Command, args: str) -> bool:
+    """Whether a person who was taken off may use the command: a new invite (/start CODE), /ngonngu."""
+    return command.name in LEFT_COMMANDS and (command.name != "start" or bool(args.strip()))
+
+
+def members_in_view(ctx: Context, agency_id: int | None) -> int | None:
+    """Whose registered people a person may list (/thanhvien): any agency's, or the whole province's
+    (None), for the office and leaders; for members their own agency's, also when they name none."""
+    if sees_every_agency(ctx):
+        return agency_id
+    own = own_agency_id(ctx)
+    if own is None or (agency_id is not None and agency_id != own):
+        raise Refusal(
+            _(
+                "You can see only who is registered at your own agency; the office and the leaders see "
+                "the others. Type /thanhvien for your agency."
+            )
+        )
+    return own
+
+
+def deactivatable(session: Session, by: Someone | None, person: Person) -> None:
+    """Whom the office may take off (/nghi, `dondoc people deactivate`): not themselves, not the last
+    officer of the office (the bot would have nobody to run it)."""
+    if by is not None and by.id == person.id:
+        raise Refusal(_("You cannot take yourself off. Ask another officer of the office to do it."))
+    if person.role == Role.ADMIN and count_active_with_role(session, Role.ADMIN) <= 1:
+        raise Refusal(
+            _(
+                "{name} is the last officer of the office registered with the bot and cannot be taken "
+                "off. Invite another one first with /moi admin."
+            ).format(name=person.name)
+        )
 
 
 def province_in_view(ctx: Context) -> None:

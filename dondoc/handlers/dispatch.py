@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dondoc.handlers import conversation as flows
 from dondoc.handlers import grammar, questions
-from dondoc.handlers.access import may_use
+from dondoc.handlers.access import has_left, left_may_use, may_use
 from dondoc.handlers.messages import Context, Incoming, Refusal, Reply
 from dondoc.handlers.notify import office, tell
 from dondoc.handlers.registry import Command, Registry
@@ -178,6 +178,8 @@ class Dispatcher:
 
     def _route(self, ctx: Context) -> list[Reply]:
         text = ctx.incoming.text.strip()
+        if has_left(ctx) and not self._left_may(ctx, text):
+            raise _left_refusal()
         if ctx.incoming.unsupported:
             raise Refusal(
                 _("I can only read text here. Please type your report or a command; /help lists them.")
@@ -229,6 +231,17 @@ class Dispatcher:
                 "Type /help to see your commands."
             ).format(text=shorten(text, 60))
         )
+
+    def _left_may(self, ctx: Context, text: str) -> bool:
+        """Whether a person the office took off wrote one of the few commands still open to them."""
+        if ctx.incoming.unsupported or ctx.incoming.choice is not None:
+            return False
+        match = _COMMAND.match(text)
+        if match:
+            command, args = self.find(match.group(1)), match.group(2)
+        else:
+            command, args = self._free_text_command(text)
+        return command is not None and left_may_use(command, args)
 
     def _free_text_command(self, text: str) -> tuple[Command | None, str]:
         """'bao cao 12 60% …', 'báo cáo 12 …', 'nhiemvu' -> the command and the rest of the text."""
@@ -309,6 +322,16 @@ def _guest_refusal() -> Refusal:
         _(
             "To use this bot you need an invite code from the office. "
             "Type /start followed by the code, for example /start ABCD2345EF."
+        )
+    )
+
+
+def _left_refusal() -> Refusal:
+    return Refusal(
+        _(
+            "Sorry, you are no longer registered with Đôn Đốc: the office has taken you off, so the bot "
+            "sends you no more reminders and does not record what you send. If this is a mistake, ask "
+            "the office for a new invite code and type /start followed by the code."
         )
     )
 

@@ -78,3 +78,17 @@ def settle(session: Session, row_id: int, now: dt.datetime, error: str | None = 
     row.attempts += 1
     if error is None and row.nudge_id is not None:
         session.execute(update(NudgeLog).where(NudgeLog.id == row.nudge_id).values(outcome=SENT))
+
+
+def drop_pending(session: Session, person_id: int, now: dt.datetime, error: str) -> int:
+    """Close every message still queued for a person (taken off: none of it may reach them now) with
+    `error` as why; returns how many."""
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(Outbox)
+            .where(Outbox.person_id == person_id, Outbox.sent_at.is_(None))
+            .values(sent_at=now, last_error=error)
+        ),
+    )
+    return result.rowcount

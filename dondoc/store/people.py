@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, bindparam, func, select, update
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy import CursorResult, bindparam, delete, func, select, update
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from dondoc.store import fast
 from dondoc.store.models import Agency, Conversation, Invite, Person, PlatformLink, Role
+from dondoc.text import fold
 
 # No 0/O, 1/I/L: codes are read aloud and typed by hand. 32**10 = 2**50 possibilities.
 INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -261,3 +262,96 @@ def move_links(session: Session, from_person_id: int, to_person_id: int) -> None
 
 def person_by_id(session: Session, person_id: int | None) -> Person | None:
     return session.get(Person, person_id) if person_id is not None else None
+
+
+# Who is registered (/thanhvien, `dondoc people`), and taking a person off (/nghi) --------------------
+
+ROLE_ORDER = {role: rank for rank, role in enumerate(Role)}  # the office first, guests last
+
+
+@dataclass(slots=True)
+class Member:
+    """A registered person as /thanhvien shows them: the messengers the bot can reach them on, and those
+    whose messenger reported the bot blocked (or the chat gone)."""
+
+    id: int
+    name: str
+    role: Role
+    agency_id: int | None
+    reachable_on: list[str]
+    blocked_on: list[str]
+
+    @property
+    def reachable(self) -> bool:
+        return bool(self.reachable_on)
+
+
+def members_of(session: Session, agency_id: int) -> list[Member]:
+    """The active, registered (not guest) people of an agency with their messengers: the office first,
+    then heads, then focal officers, each by name."""
+    people = session.execute(
+        select(Person.id, Person.name, Person.role, Person.agency_id).where(
+            Person.agency_id == agency_id, Person.active.is_(True), Person.role != Role.GUEST
+        )
+    ).all()
+    links: dict[int, list[tuple[str, bool]]] = {}
+    if people:
+        for person_id, platform, active in session.execute(
+            select(PlatformLink.person_id, PlatformLink.platform, PlatformLink.active)
+            .where(PlatformLink.person_id.in_([p[0] for p in people]))
+            .order_by(PlatformLink.id)
+        ):
+            links.setdefault(person_id, []).append((platform, active))
+    members = []
+    for person_id, name, role, agency in people:
+        own = links.get(person_id, [])
+        reachable = list(dict.fromkeys(platform for platform, active in own if active))
+        blocked = list(dict.fromkeys(p for p, active in own if not active and p not in reachable))
+        members.append(Member(person_id, name, role, agency, reachable, blocked))
+    return sorted(members, key=lambda m: (ROLE_ORDER[m.role], fold(m.name), m.id))
+
+
+def registered_people(session: Session, active: bool = True) -> list[Person]:
+    """Every registered (not guest) person, active or (`active` False) taken off, with their agency."""
+    return list(
+        session.scalars(
+            select(Person)
+            .options(joinedload(Person.agency))
+            .where(Person.active.is_(active), Person.role != Role.GUEST)
+            .order_by(Person.id)
+        )
+    )
+
+
+def people_with_user_id(session: Session, user_id: str, active: bool = True) -> list[Person]:
+    """The registered people who write from this messenger account (a console name, a Telegram or Zalo id)."""
+    return list(
+        session.scalars(
+            select(Person)
+            .options(joinedload(Person.agency))
+            .join(PlatformLink, PlatformLink.person_id == Person.id)
+            .where(
+                PlatformLink.platform_user_id == user_id,
+                Person.active.is_(active),
+                Person.role != Role.GUEST,
+            )
+            .distinct()
+        )
+    )
+
+
+def count_active_with_role(session: Session, role: Role) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(Person).where(Person.role == role, Person.active.is_(True))
+        )
+        or 0
+    )
+
+
+def deactivate_person(session: Session, person: Person) -> None:
+    """Take a person off: nothing is sent to them any more and their messages are not acted on. Their
+    links, reports and history stay; a guided flow they were in ends."""
+    person.active = False
+    session.execute(delete(Conversation).where(Conversation.person_id == person.id))
+    session.flush()
