@@ -115,7 +115,8 @@ def test_an_agency_with_nobody_and_the_province_summary(app, office):
     summary = office.say("vanphong", "/thanhvien").splitlines()
     assert summary[0] == f"A head or focal officer can be reached at 2 of {agencies} agencies."
     assert summary[1].startswith(
-        f"⚠️ Nobody can be reached at {agencies - 2} agencies (nobody registered, or the bot is blocked): "
+        f"⚠️ Nobody can be reached at {agencies - 2} agencies (nobody registered, or the bot is blocked); "
+        "phone them: "
     )
     assert summary[1].endswith(f" and {agencies - 2 - 12} more")  # names_list keeps it short
     assert KHCN not in summary[1] and STC not in summary[1]

@@ -16,11 +16,9 @@ from dondoc.handlers import access, notify, parsing
 from dondoc.handlers import conversation as flows
 from dondoc.handlers.messages import Choice, Context, Refusal, Reply
 from dondoc.handlers.registry import Router
-from dondoc.handlers.render import names_list
 from dondoc.handlers.roles import role_label
 from dondoc.i18n import N_, _, ngettext
 from dondoc.store import audit
-from dondoc.store.agencies import names_of
 from dondoc.store.broadcasts import EVERY_KIND, UNREACHABLE_ERROR, active_agency_ids
 from dondoc.store.models import Agency, Person, Role
 from dondoc.store.outbox import drop_pending
@@ -103,14 +101,7 @@ def province_members(session: Session) -> str:
         ).format(reached=len(ids) - len(nobody), n=len(ids))
     ]
     if nobody:
-        names = names_of(session, nobody)
-        lines.append(
-            ngettext(
-                "⚠️ Nobody can be reached at {n} agency (nobody registered, or the bot is blocked): {names}",
-                "⚠️ Nobody can be reached at {n} agencies (nobody registered, or the bot is blocked): {names}",
-                len(nobody),
-            ).format(n=len(nobody), names=names_list([names[i] for i in nobody if i in names]))
-        )
+        lines.append(notify.unreached_line(session, nobody))
     lines.append(
         _("Office officers registered: {office}; leaders: {leaders}.").format(
             office=count_active_with_role(session, Role.ADMIN),

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from dondoc.handlers import conversation as flows
 from dondoc.handlers.messages import Choice
-from dondoc.i18n import _, use_language
+from dondoc.i18n import ngettext, use_language
 from dondoc.store.audit import Someone
 from dondoc.store.models import Person, Role
 from dondoc.store.outbox import enqueue
@@ -94,18 +94,24 @@ def unreached(session: Session, agency_ids: Iterable[int]) -> list[int]:
 
 
 def nobody_line(session: Session, agency_ids: Iterable[int]) -> str | None:
-    """ "⚠️ Nobody can be reached at 12 agencies; phone them: …", or None when everyone can be."""
+    """ "⚠️ Nobody can be reached at 12 agencies (…); phone them: …", or None when everyone can be."""
+    nobody = unreached(session, agency_ids)
+    return unreached_line(session, nobody) if nobody else None
+
+
+def unreached_line(session: Session, nobody: list[int]) -> str:
+    """The line that names the agencies nobody can be reached at (`unreached`), the same everywhere."""
     from dondoc.handlers.render import names_list
     from dondoc.store.agencies import names_of
 
-    nobody = unreached(session, agency_ids)
-    if not nobody:
-        return None
     names = names_of(session, nobody)
-    return _(
-        "⚠️ Nobody can be reached at {count} agency(ies) (no one registered, or the bot is blocked); "
-        "phone them: {names}"
-    ).format(count=len(nobody), names=names_list([names[i] for i in nobody if i in names]))
+    return ngettext(
+        "⚠️ Nobody can be reached at {n} agency (nobody registered, or the bot is blocked); phone them: "
+        "{names}",
+        "⚠️ Nobody can be reached at {n} agencies (nobody registered, or the bot is blocked); phone them: "
+        "{names}",
+        len(nobody),
+    ).format(n=len(nobody), names=names_list([names[i] for i in nobody if i in names]))
 
 
 def members(session: Session, agency_ids: Iterable[int]) -> list[Person]:
