@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from dondoc.store.agencies import active_alias_rows
-from dondoc.text import fold_same_length
+from dondoc.text import fold_same_length, key
 
 ALL_AGENCIES = "*"
 MAX_NAME_WORDS = 24
@@ -276,7 +276,7 @@ def _bigrams(names: list[str]) -> set[tuple[str, str]]:
     pairs: set[tuple[str, str]] = set()
     for name in names:
         words = _TOKEN.findall(name)
-        folded = _fold_tokens(name)
+        folded = _Tokens.of(name).keys
         for (a, b), (fa, fb) in zip(itertools.pairwise(words), itertools.pairwise(folded), strict=True):
             if a[:1].isupper() and b[:1].islower():
                 pairs.add((fa, fb))
@@ -306,23 +306,14 @@ def national_names() -> _Names:
             for written in [row["name"], *(row.get("aliases") or "").split("|")]:
                 forms = [written, written[: -len(" tỉnh")]] if written.endswith(" tỉnh") else [written]
                 for form in forms if written.strip() else []:  # "… Truyền hình Gia Lai" as "… tỉnh"
-                    full.setdefault(name_key(form), known)
-                    written_as.setdefault(name_key(form), set()).add(_compact(form))
+                    full.setdefault(key(form), known)
+                    written_as.setdefault(key(form), set()).add(_compact(form))
     return _Names.of(full, written_as)
 
 
 def _compact(text: str) -> str:
     """Letters and digits, lower case, with their diacritics: how OCR's joined words are compared."""
     return "".join(ch for ch in text.lower() if ch.isalnum())
-
-
-def name_key(text: str) -> str:
-    return "".join(_fold_tokens(text))
-
-
-def _fold_tokens(text: str) -> list[str]:
-    folded = fold_same_length(text)
-    return [folded[t.start() : t.end()].replace("&", "") for t in _TOKEN.finditer(text)]
 
 
 class Directory:
@@ -339,7 +330,7 @@ class Directory:
 
     def with_short_names(self, names: "dict[str, DirectoryAgency | KnownName]") -> "Directory":
         """This directory and a notice's own short names ("(sau đây gọi tắt là Ban Quản lý)")."""
-        return Directory(self.aliases, {name_key(short): owner for short, owner in names.items()})
+        return Directory(self.aliases, {key(short): owner for short, owner in names.items()})
 
     @classmethod
     def load(cls, session: Session) -> "Directory":
@@ -348,7 +339,7 @@ class Directory:
         # "Sở Tài chính" may be listed as "các Sở: Tài chính, Xây dựng": its field alone, in a list.
         for agency in list(aliases.values()):
             if agency.name.startswith("Sở "):
-                aliases.setdefault(name_key(agency.name[3:]), agency)
+                aliases.setdefault(key(agency.name[3:]), agency)
         return cls(aliases)
 
     def longest(self, tokens: "_Tokens", start: int) -> tuple[int, "DirectoryAgency | KnownName"] | None:
