@@ -469,3 +469,32 @@ def test_any_text_reads_without_an_error(app, pieces):
         parsed = parse_notice(text, Directory.load(session), dt.date(2027, 1, 5))
     for task in parsed.tasks:
         assert task.text.strip()
+
+
+def test_what_was_done_is_no_task_but_a_job_that_folds_alike_is(app, capsys, tmp_path):
+    """ "đã triển khai" reports work done; "đa dạng hóa" (the same letters without diacritics) is a job."""
+    notice = tmp_path / "tb.txt"
+    notice.write_text(
+        "THÔNG BÁO\nKết luận về xúc tiến thương mại\nII. NHIỆM VỤ\n"
+        "1. Sở Tài chính đã triển khai kế hoạch vốn năm 2026 đúng tiến độ.\n"
+        "2. Sở Công Thương đa dạng hóa các hình thức xúc tiến thương mại; hoàn thành trong Quý III/2026.\n",
+        encoding="utf-8",
+    )
+    tasks = parse_json(app, capsys, notice)["tasks"]
+    assert [(t["ref"], codes(t["leads"]), t["deadline"]) for t in tasks] == [("II.2", ["SCT"], "2026-09-30")]
+
+
+def test_working_days_are_counted_in_the_office_calendar(app, capsys, tmp_path):
+    """Working days ("trong 05 ngày làm việc kể từ ngày ký") skip the office's extra days off too."""
+    notice = tmp_path / "tb.txt"
+    notice.write_text(
+        "UBND TỈNH QUẢNG NGÃI\nSố: 12/TB-UBND\nQuảng Ngãi, ngày 01 tháng 3 năm 2027\nTHÔNG BÁO\n"
+        "Kết luận về giải ngân\nII. NHIỆM VỤ\n"
+        "1. Sở Tài chính tổng hợp danh mục dự án chậm giải ngân, báo cáo UBND tỉnh trong 05 ngày làm việc "
+        "kể từ ngày ký.\n",
+        encoding="utf-8",
+    )
+    before = parse_json(app, capsys, notice)["tasks"][0]["deadline"]
+    assert main(["calendar", "add-off", "2027-03-03"], app=app) == 0
+    after = parse_json(app, capsys, notice)["tasks"][0]["deadline"]
+    assert (before, after) == ("2027-03-08", "2027-03-09")

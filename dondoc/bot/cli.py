@@ -355,6 +355,7 @@ def _notice(app: App, args: argparse.Namespace) -> int:
     from dondoc.notices.mentions import Directory
     from dondoc.notices.parse import parse_notice
     from dondoc.notices.reader import NoticeReadError, read_notice
+    from dondoc.nudges.workdays import office_calendar
     from dondoc.store.agencies import closest_agencies
 
     try:
@@ -369,7 +370,7 @@ def _notice(app: App, args: argparse.Namespace) -> int:
     today = now.astimezone(app.config.tz).date()
     with app.sessions() as session:
         if args.action == "parse":
-            parsed = parse_notice(text, Directory.load(session), today)
+            parsed = parse_notice(text, Directory.load(session), today, office_calendar(session))
             if args.json:
                 print(json.dumps(notice_json(parsed), ensure_ascii=False, indent=2))
             else:

@@ -253,10 +253,11 @@ def preview(session: "Session", text: str, today: dt.date, tz: ZoneInfo) -> Prev
     from dondoc.notices.importer import assigned_tasks, find_earlier
     from dondoc.notices.mentions import Directory
     from dondoc.notices.parse import parse_notice
+    from dondoc.nudges.workdays import office_calendar
     from dondoc.store.agencies import agency_counts_by_kind, closest_agencies
 
     directory = Directory.load(session)
-    parsed = parse_notice(text, directory, today)
+    parsed = parse_notice(text, directory, today, office_calendar(session))
     hints = closest_agencies(session, parsed.unknown)
     counts = agency_counts_by_kind(session)
     earlier = find_earlier(session, parsed, text)

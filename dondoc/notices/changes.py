@@ -24,6 +24,7 @@ from dondoc.notices.importer import (
 )
 from dondoc.notices.mentions import Directory
 from dondoc.notices.parse import FoundTask, ParsedNotice, parse_notice
+from dondoc.nudges.workdays import office_calendar
 from dondoc.store import audit
 from dondoc.store.agencies import list_agencies
 from dondoc.store.models import Agency, AgencyRole, AssignmentState, Notice, Task, TaskStatus
@@ -122,7 +123,9 @@ def plan_update(
     old = (
         parsed
         if same_text
-        else parse_notice(notice.source_text, directory, notice.created_at.astimezone(tz).date())
+        else parse_notice(
+            notice.source_text, directory, notice.created_at.astimezone(tz).date(), office_calendar(session)
+        )
     )
     stored = tasks_of_notice(session, notice.id)
     # Which stored task each task of the version imported became (by ref, then by text: /sua may have

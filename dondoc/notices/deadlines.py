@@ -28,6 +28,7 @@ import datetime as dt
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -428,8 +429,11 @@ def _starts(spans: list[tuple[int, int]]) -> list[int]:
 class _Reading:
     """One call's text and what it takes to judge the times found in it."""
 
-    def __init__(self, text: str, base: dt.date | None, anchors: str, field: bool) -> None:
+    def __init__(
+        self, text: str, base: dt.date | None, anchors: str, field: bool, calendar: Callable[[], WorkCalendar]
+    ) -> None:
         self.text = text
+        self.calendar = calendar
         self.base = base
         self.anchors = anchors
         self.field = field
@@ -534,7 +538,7 @@ class _Reading:
             return _add_months(start, 12 * atom.day)
         if not FIRST_YEAR <= start.year <= LAST_YEAR:  # beyond the holiday tables: as days
             return start + dt.timedelta(days=atom.day)
-        return _work_calendar().after(start, atom.day)  # ngày làm việc
+        return self.calendar().after(start, atom.day)  # ngày làm việc
 
     def _first_occurrence(self, atom: _Atom) -> dt.date:
         """The first date of a fixed-day recurrence on or after the document's date."""
@@ -595,15 +599,21 @@ def _merged(text: str, atoms: list[_Atom]) -> list[_Atom]:
 
 
 def find_deadline(
-    text: str, notice_date: dt.date | None, *, anchors: str = "", field: bool = False
+    text: str,
+    notice_date: dt.date | None,
+    *,
+    anchors: str = "",
+    field: bool = False,
+    calendar: Callable[[], WorkCalendar] | None = None,
 ) -> Deadline:
     """The item's own deadline, its recurrence, or ongoing when it names no date of its own.
 
     `anchors` is the whole document, for the dates deadlines count from ("… kể từ ngày Luật có hiệu
-    lực"); `field` says the text is the value of a time field or a deadline column, where any time counts.
+    lực"); `field` says the text is the value of a time field or a deadline column, where any time counts;
+    `calendar` gives the office's working days ("trong 05 ngày làm việc"), the public holidays alone without.
     """
     plain = _clean(text)
-    reading = _Reading(plain, notice_date, anchors, field)
+    reading = _Reading(plain, notice_date, anchors, field, calendar or _work_calendar)
     fixed: list[tuple[_Atom, str]] = []
     dated: list[tuple[_Atom, str, dt.date, bool]] = []
     dateless: list[tuple[int, str]] = []

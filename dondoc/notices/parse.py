@@ -9,8 +9,11 @@ its sentences open with different agencies, or when it is only an agency heading
 """
 
 import datetime as dt
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from dondoc.notices import ONGOING
 from dondoc.notices.deadlines import Deadline, find_deadline
@@ -18,6 +21,9 @@ from dondoc.notices.mentions import Directory, DirectoryAgency, KnownName, Menti
 from dondoc.notices.outline import Node, is_assessment, parse_outline
 from dondoc.notices.tables import header_roles
 from dondoc.text import fold_same_length
+
+if TYPE_CHECKING:
+    from dondoc.nudges.workdays import WorkCalendar
 
 _NUMBER = re.compile(r"Số\s*:\s*([0-9][\w/\-.]*)", re.IGNORECASE)
 _SIGNED = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
@@ -142,7 +148,9 @@ _CLOSING_REQUEST = re.compile(r"^quan tam,? chi dao")
 _EMPTY_DUTY = re.compile(
     r"^(?:(?:nghiem tuc|khan truong|to chuc|trien khai|thuc hien|tot|day du|kip thoi)\W*)+$"
 )
-_PAST = re.compile(r"^\s*(?:da|van con|con|chua|buoc dau|dang)\s")
+# What an agency did or is ("… đã triển khai", "còn chậm"): an assessment. Read with its diacritics, as
+# "đa dạng hóa" or "cơn bão" fold to the same letters.
+_PAST = re.compile(r"^(?:đã|vẫn còn|còn|chưa|bước đầu|đang)\s", re.IGNORECASE)
 _PARENTHESIS = re.compile(r"\([^()]*\)")
 _WORD = re.compile(r"[^\W\d_]+")
 MIN_JOB_WORDS = 3
@@ -200,7 +208,11 @@ class _Job:
     own_lead: bool
 
 
-def parse_notice(text: str, directory: Directory, today: dt.date) -> ParsedNotice:
+def parse_notice(
+    text: str, directory: Directory, today: dt.date, calendar: "Callable[[], WorkCalendar] | None" = None
+) -> ParsedNotice:
+    """The notice's metadata and tasks. `calendar` loads the office's working days, for deadlines counted
+    in them; it is called only if a notice has one."""
     outline = parse_outline(text)
     intro = outline.header + outline.root.lines
     intro_text = "\n".join(intro)
@@ -214,7 +226,7 @@ def parse_notice(text: str, directory: Directory, today: dt.date) -> ParsedNotic
         title=_title(outline.header),
     )
     directory = _with_short_names(text, directory)
-    reader = _Reader(directory, notice.signed_on or notice.meeting_on or today, text)
+    reader = _Reader(directory, notice.signed_on or notice.meeting_on or today, text, calendar)
     default = reader.default_leads(outline.addressees, outline.root)
     root_context = _Context(default, [], [], None)
     tasks: list[FoundTask] = []
@@ -229,7 +241,14 @@ def parse_notice(text: str, directory: Directory, today: dt.date) -> ParsedNotic
 
 
 class _Reader:
-    def __init__(self, directory: Directory, base: dt.date, text: str) -> None:
+    def __init__(
+        self,
+        directory: Directory,
+        base: dt.date,
+        text: str,
+        calendar: "Callable[[], WorkCalendar] | None" = None,
+    ) -> None:
+        self.calendar = functools.cache(calendar) if calendar else None
         self.directory = directory
         self.base = base
         self.text = text
@@ -361,7 +380,7 @@ class _Reader:
                     _unique(context.coop_text + coop_text),
                     context.deadline,
                 )
-            deadline = find_deadline(text, self.base)
+            deadline = find_deadline(text, self.base, calendar=self.calendar)
             if deadline.date is not None or (deadline.recurrence not in (None, ONGOING)):
                 here.deadline = deadline
         elif jobs and jobs[0].own_lead:  # "2.1. Cục Kiểm lâm chủ trì …, cụ thể:" over its sub-units
@@ -478,7 +497,9 @@ class _Reader:
         # of its own; a date in it ("Hội nghị … trước ngày 15/7; giao Sở X chuẩn bị …") is the job's.
         if len(pieces) > 1 and self.subject(pieces[0]) is None:
             preamble = pieces.pop(0)
-            if find_deadline(preamble, self.base).date is not None and not preamble.rstrip().endswith(":"):
+            if find_deadline(
+                preamble, self.base, calendar=self.calendar
+            ).date is not None and not preamble.rstrip().endswith(":"):
                 pieces[0] = f"{pieces[0]} ({preamble.rstrip(' .;')})"
         return [p for p in pieces if p]
 
@@ -498,7 +519,7 @@ class _Reader:
             return False
         if _DONE.match(chunk.strip(" –-•+*")) and not re.match(r"^(?:tiep tuc|khan truong|day nhanh)", body):
             return False
-        return not _PAST.match(body)
+        return not _PAST.match(rest.strip(" ,:;–-"))
 
     def _task(self, node: Node, index: int, job: _Job, context: _Context) -> FoundTask:
         ref = node.ref if index == 0 else f"{node.ref} [{index + 1}]"
@@ -508,7 +529,7 @@ class _Reader:
         else:
             leads = context.leads
             coops, coop_text = coops + context.coops, context.coop_text + coop_text
-        deadline = find_deadline(job.text, self.base, anchors=self.text)
+        deadline = find_deadline(job.text, self.base, anchors=self.text, calendar=self.calendar)
         if deadline.date is None and deadline.recurrence in (None, ONGOING) and not deadline.text:
             deadline = _dated_event(job.text, self.base) or deadline
         if deadline.date is None and deadline.recurrence in (None, ONGOING) and context.deadline is not None:
@@ -542,10 +563,10 @@ class _Reader:
 
     def _field_deadline(self, value: str | None, text: str, context: _Context) -> Deadline:
         if value:
-            deadline = find_deadline(value, self.base, anchors=self.text, field=True)
+            deadline = find_deadline(value, self.base, anchors=self.text, field=True, calendar=self.calendar)
             if deadline.date is not None or deadline.recurrence not in (None, ONGOING):
                 return deadline
-        deadline = find_deadline(text, self.base, anchors=self.text)
+        deadline = find_deadline(text, self.base, anchors=self.text, calendar=self.calendar)
         if deadline.date is None and deadline.recurrence in (None, ONGOING) and context.deadline is not None:
             return context.deadline
         return deadline

@@ -2,7 +2,7 @@
 Giỗ Tổ Hùng Vương, substituted days, government swaps), with the office's own additions."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from sqlalchemy.orm import Session
@@ -84,3 +84,9 @@ class WorkCalendar:
         if year >= EPOCH_YEAR:
             return sum(self._year_table(y)[-1] for y in range(EPOCH_YEAR, year))
         return -sum(self._year_table(y)[-1] for y in range(year, EPOCH_YEAR))
+
+
+def office_calendar(session: Session) -> Callable[[], WorkCalendar]:
+    """The office's working days, loaded when first asked for (building one imports `holidays`, some
+    0.3 s): what a notice's "trong 05 ngày làm việc" is counted in."""
+    return lambda: WorkCalendar.load(session)
