@@ -391,7 +391,7 @@ def _notice(app: App, args: argparse.Namespace) -> int:
             )
         else:
             question = _("Import these {count} task(s)? [y/N] ").format(count=found.assigned)
-        if not args.yes and input(question).strip().lower() not in ("y", "yes", "c", "co", "có"):
+        if not args.yes and parsing.is_yes(input(question)) is not True:
             print(_("Cancelled. Nothing was recorded."))
             return 1
         try:
@@ -440,7 +440,13 @@ def _people(app: App, args: argparse.Namespace) -> int:
     do, done by nobody in particular. Exit 2: no such agency or person, or a name that means several;
     1: cancelled, or the person may not be taken off."""
     from dondoc.handlers.access import deactivatable
-    from dondoc.handlers.members import agency_members, deactivate, describe, find_people, province_members
+    from dondoc.handlers.members import (
+        agency_members,
+        deactivate,
+        describe,
+        province_members,
+        registered_candidates,
+    )
 
     with app.sessions() as session:
         if args.action == "list":
@@ -453,27 +459,23 @@ def _people(app: App, args: argparse.Namespace) -> int:
             print(_cli_words(text))
             return 0
         name = " ".join(args.name)
-        found = find_people(session, name)
-        if not found.active:
-            if found.left:
-                who = describe(found.left[0])
-                why = _("Already off the bot: {who}. Nothing was changed.").format(who=who)
-            else:
-                why = _("Nobody registered is called “{name}”.").format(name=name)
-            print(why, file=sys.stderr)
+        try:
+            candidates = registered_candidates(session, name)
+        except Refusal as refusal:
+            print(_cli_words(refusal.message), file=sys.stderr)
             return 2
-        if len(found.active) > 1:
+        if len(candidates) > 1:
             print(_("Several registered people match “{name}”. Which one do you mean?").format(name=name))
-            for person in found.active:
+            for person in candidates:
                 accounts = ", ".join(f"{link.platform} {link.platform_user_id}" for link in person.links)
                 print(f"  {describe(person)} · {accounts}")
             print(_("Give the full name, or the messenger id shown after it."), file=sys.stderr)
             return 2
-        person = found.active[0]
+        person = candidates[0]
         question = _("Take this person off the bot: {who}? [y/N] ").format(who=describe(person))
         try:
             deactivatable(session, None, person)
-            if not args.yes and input(question).strip().lower() not in ("y", "yes", "c", "co", "có"):
+            if not args.yes and parsing.is_yes(input(question)) is not True:
                 print(_("Cancelled. Nothing was recorded."))
                 return 1
             outcome = deactivate(session, None, person, app.clock())

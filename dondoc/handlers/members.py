@@ -172,6 +172,21 @@ def find_people(session: Session, text: str) -> Found:
     return Found([], [])
 
 
+def registered_candidates(session: Session, name: str) -> list[Person]:
+    """The registered people `name` may mean, one or several; Refusal when it means nobody registered
+    (or only people already taken off). What /nghi and `dondoc people deactivate` both ask."""
+    found = find_people(session, name)
+    if found.left and not found.active:
+        raise Refusal(
+            _("Already off the bot: {who}. Nothing was changed.").format(who=describe(found.left[0]))
+        )
+    if not found.active:
+        raise Refusal(
+            _("Nobody registered is called “{name}”.").format(name=shorten(name, 60)) + " " + _(NAME_USAGE)
+        )
+    return found.active
+
+
 def deactivate(session: Session, by: Person | None, person: Person, now: dt.datetime) -> str:
     """Take off a person who left: no more nudges, digests or broadcasts, messages still queued for them
     dropped, their links and history kept; audited. The answer says whether their agency is now left with
@@ -263,18 +278,10 @@ def _still_registered(ctx: Context, person_id: int) -> Person:
 def leave(ctx: Context, args: str) -> list[Reply]:
     if not args.strip():
         raise Refusal(_(NAME_USAGE))
-    found = find_people(ctx.session, args)
-    if found.left and not found.active:
-        raise Refusal(
-            _("Already off the bot: {who}. Nothing was changed.").format(who=describe(found.left[0]))
-        )
-    if not found.active:
-        raise Refusal(
-            _("Nobody registered is called “{name}”.").format(name=shorten(args, 60)) + " " + _(NAME_USAGE)
-        )
-    if len(found.active) > 1:
-        return [_ask_which(ctx, args, found.active)]
-    return [_ask_confirm(ctx, found.active[0])]
+    candidates = registered_candidates(ctx.session, args)
+    if len(candidates) > 1:
+        return [_ask_which(ctx, args, candidates)]
+    return [_ask_confirm(ctx, candidates[0])]
 
 
 @router.flow(FLOW)

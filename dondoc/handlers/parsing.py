@@ -115,7 +115,7 @@ def agency(session: Session, name: str) -> Agency:
 
 def is_yes(text: str) -> bool | None:
     folded = fold(text)
-    if folded in {"co", "yes", "y", "dong y", "ok", "xac nhan", "confirm"}:
+    if folded in {"co", "c", "yes", "y", "dong y", "ok", "xac nhan", "confirm"}:
         return True
     if folded in {"khong", "no", "n", "huy", "cancel", "thoi"}:
         return False
