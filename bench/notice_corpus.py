@@ -24,7 +24,6 @@ paragraphs every ~3,000 characters, now and then splitting a paragraph as text t
 """
 
 import argparse
-import csv
 import datetime as dt
 import random
 import re
@@ -32,8 +31,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from dondoc.store.agencies import DIRECTORY_CSV, read_directory
+
 PAGE_CHARS = 3_000
-DIRECTORY_CSV = Path(__file__).resolve().parents[1] / "dondoc" / "data" / "agencies.csv"
 
 ROMAN = ("", "I", "II", "III", "IV")  # quarters
 LETTERS = "abcdđeghiklmnopqrstuvxy"
@@ -289,14 +289,11 @@ def _forms(name: str, kind: str, aliases: list[str]) -> tuple[str, ...]:
 
 
 def load_agencies(path: Path = DIRECTORY_CSV) -> list[Agency]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
     agencies = []
-    for row in rows:
-        aliases = [a.strip() for a in row["aliases"].split("|") if a.strip()]
-        short = row["name"][3:] if row["kind"] == "department" and row["name"].startswith("Sở ") else None
+    for row in read_directory(path):  # the project's own reader: comment lines, kinds, NFC
+        short = row.name[3:] if row.kind == "department" and row.name.startswith("Sở ") else None
         agencies.append(
-            Agency(row["code"], row["name"], row["kind"], _forms(row["name"], row["kind"], aliases), short)
+            Agency(row.code, row.name, row.kind, _forms(row.name, row.kind, list(row.aliases)), short)
         )
     return agencies
 
