@@ -71,7 +71,7 @@ def _seed(app, seed: int) -> int:
             part = next(p for p in task.agencies if p.agency_id == mine.id)
             if rng.random() < 0.3:
                 session.flush()
-                found = task_and_part(session, part.task_id, part.agency_id, person.id)
+                found = task_and_part(session, part.task_id, part.agency_id, person.id, now.date())
                 assert found is not None and found[1] is not None
                 report_id = record_report(
                     session,

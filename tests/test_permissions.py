@@ -40,6 +40,9 @@ EXPECTED = {
     "danhgia": {"admin", "leader"},
     "thanhvien": {"admin", "leader", "head", "staff"},
     "nghi": {"admin"},
+    "sapnhap": {"admin"},
+    "doiten": {"admin"},
+    "uyquyen": {"admin", "head"},
 }
 USERS = {"admin": "vanphong", "leader": "pct", "head": "gd-khcn", "staff": "cv-khcn", "guest": "stranger"}
 

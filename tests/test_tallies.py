@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, delete, func, insert, inspect, select, text, update
+from sqlalchemy import Engine, MetaData, delete, func, insert, inspect, select, text, update
 from sqlalchemy.orm import Session
 
 from dondoc.store import assignments
@@ -229,7 +229,7 @@ def _a_completion(session: Session, part: TaskAgency, person_id: int, now: dt.da
     from dondoc.store.models import ReportKind
     from dondoc.store.tasks import record_report, task_and_part
 
-    found = task_and_part(session, part.task_id, part.agency_id, person_id)
+    found = task_and_part(session, part.task_id, part.agency_id, person_id, now.date())
     assert found is not None and found[1] is not None
     record_report(
         session,
@@ -346,29 +346,52 @@ def engine_at_0005(tmp_path) -> Iterator[Engine]:
 
 def test_the_migration_counts_the_assignments_there_are_and_goes_back(engine_at_0005):
     now = dt.datetime(2026, 2, 2, 2, 0, tzinfo=dt.UTC)
-    with Session(engine_at_0005) as session:
-        agencies = [
-            Agency(code=f"A{i}", name=f"Cơ quan {i}", kind="department", created_at=now) for i in range(3)
-        ]
-        session.add_all(agencies)
-        session.flush()
-        states = list(AssignmentState)
-        for n in range(24):
-            task = add_task(
-                session,
-                text=f"Nhiệm vụ {n}",
-                title=f"Nhiệm vụ {n}",
-                leads=[agencies[n % 3]],
-                coops=[agencies[(n + 1) % 3]] if n % 4 == 0 else [],
-                deadline=D0 + dt.timedelta(days=n - 12),
-                deadline_text=None,
-                created_by=None,
-                now=now,
+    # Written with the tables as they are at 0005 (reflected), not with the models of today.
+    tables = MetaData()
+    tables.reflect(engine_at_0005, only=["agency", "task", "task_agency"])
+    states = list(AssignmentState)
+    with engine_at_0005.begin() as connection:
+        for i in range(3):
+            connection.execute(
+                tables.tables["agency"].insert(),
+                {
+                    "id": i + 1,
+                    "code": f"A{i}",
+                    "name": f"Cơ quan {i}",
+                    "kind": "department",
+                    "active": True,
+                    "created_at": now,
+                },
             )
-            lead = next(p for p in task.agencies if p.role == AgencyRole.LEAD)
-            lead.state = states[n % 4]
-            lead.received_at = now if n % 3 else None
-        session.commit()
+        for n in range(24):
+            deadline = D0 + dt.timedelta(days=n - 12)
+            connection.execute(
+                tables.tables["task"].insert(),
+                {
+                    "id": n + 1,
+                    "title": f"Nhiệm vụ {n}",
+                    "text": f"Nhiệm vụ {n}",
+                    "deadline": deadline,
+                    "status": "open",
+                    "created_at": now,
+                },
+            )
+            parts = [(n % 3 + 1, "lead")] + ([((n + 1) % 3 + 1, "coop")] if n % 4 == 0 else [])
+            for agency_id, role in parts:
+                lead = role == "lead"
+                connection.execute(
+                    tables.tables["task_agency"].insert(),
+                    {
+                        "task_id": n + 1,
+                        "agency_id": agency_id,
+                        "role": role,
+                        "state": states[n % 4].value if lead else "open",
+                        "deadline": deadline,
+                        "original_deadline": deadline,
+                        "received_at": now if lead and n % 3 else None,
+                        "created_at": now,
+                    },
+                )
     config = alembic_config(engine_at_0005)
     command.upgrade(config, "head")
     check(lambda: Session(engine_at_0005))

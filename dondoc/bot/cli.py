@@ -23,10 +23,13 @@ from dondoc.store.agencies import (
     DirectoryError,
     add_agency,
     agency_counts_by_kind,
+    find_agency,
     list_agencies,
     load_directory,
     read_directory,
 )
+from dondoc.store.reorganisation import PeopleChoice
+from dondoc.text import fold
 
 if TYPE_CHECKING:
     from dondoc.nudges.sweep import Message
@@ -53,6 +56,23 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("name")
     add.add_argument("--kind", default="other")
     add.add_argument("--alias", action="append", default=[])
+    merge = agency_sub.add_parser(
+        "merge", help="agencies merged into one: OLD… INTO NEW --on dd/mm/yyyy (unfinished tasks move to NEW)"
+    )
+    merge.add_argument("names", nargs="+", help="the old agencies, INTO, then the agency that takes over")
+    rename = agency_sub.add_parser("rename", help="an agency renamed: OLD NEW --on dd/mm/yyyy")
+    rename.add_argument("old", help="its name, abbreviation or code now")
+    rename.add_argument("new", help="its new name")
+    rename.add_argument("--code", default=None, help="a new code too (the old one still finds it)")
+    for change in (merge, rename):
+        change.add_argument("--on", default=None, help="the day it took effect (default: today)")
+        change.add_argument("--yes", action="store_true", help="without asking")
+    merge.add_argument(
+        "--people",
+        choices=[c.value for c in PeopleChoice],
+        default=None,
+        help="the old agencies' registered people: move them to NEW, or take them off the bot",
+    )
     imp = agency_sub.add_parser("import", help="add agencies from a CSV file: code,name,kind,aliases")
     imp.add_argument("file", type=Path)
     notice = sub.add_parser("notice", help="read a notice into tasks")
@@ -391,7 +411,7 @@ def _notice(app: App, args: argparse.Namespace) -> int:
             )
         else:
             question = _("Import these {count} task(s)? [y/N] ").format(count=found.assigned)
-        if not args.yes and parsing.is_yes(input(question)) is not True:
+        if not _confirmed(question, args.yes):
             print(_("Cancelled. Nothing was recorded."))
             return 1
         try:
@@ -455,7 +475,8 @@ def _people(app: App, args: argparse.Namespace) -> int:
             except Refusal as refusal:
                 print(refusal.message, file=sys.stderr)
                 return 2
-            text = agency_members(session, agency) if agency else province_members(session)
+            today = app.clock().astimezone(app.config.tz).date()
+            text = agency_members(session, agency, today) if agency else province_members(session)
             print(_cli_words(text))
             return 0
         name = " ".join(args.name)
@@ -475,7 +496,7 @@ def _people(app: App, args: argparse.Namespace) -> int:
         question = _("Take this person off the bot: {who}? [y/N] ").format(who=describe(person))
         try:
             deactivatable(session, None, person)
-            if not args.yes and parsing.is_yes(input(question)) is not True:
+            if not _confirmed(question, args.yes):
                 print(_("Cancelled. Nothing was recorded."))
                 return 1
             outcome = deactivate(session, None, person, app.clock())
@@ -487,12 +508,76 @@ def _people(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+def _confirmed(question: str, yes: bool) -> bool:
+    """`--yes`, or the answer typed to `question`; no answer at all (input closed) is no."""
+    if yes:
+        return True
+    try:
+        return parsing.is_yes(input(question)) is True
+    except EOFError:
+        print()
+        return False
+
+
 def _cli_words(text: str) -> str:
     """A chat answer for the terminal: the chat commands it names as the command line's."""
     return text.replace("/moi", "dondoc invite").replace("/thanhvien", "dondoc people list")
 
 
+_INTO_WORDS = {"into", "vao"}
+
+
+def _reorganise(app: App, args: argparse.Namespace) -> int:
+    """`dondoc agencies merge OLD… INTO NEW` and `dondoc agencies rename OLD NEW`: what /sapnhap and
+    /doiten do. Exit 2: names or a date that cannot be read; 1: cancelled or refused."""
+    from dondoc.handlers import reorganisation as reorg
+
+    now = app.clock()
+    today = now.astimezone(app.config.tz).date()
+    with app.sessions() as session:
+        try:
+            on = reorg.effective_day(args.on, today) if args.on else today
+            if args.action == "rename":
+                renaming = reorg.renaming_of(session, args.old, args.new, on)
+                question = reorg.rename_preview(renaming)
+                plan = None
+            else:
+                cut = next((i for i, word in enumerate(args.names) if fold(word) in _INTO_WORDS), None)
+                if not cut or cut == len(args.names) - 1:
+                    usage = _("Name the old agencies, then INTO, then the agency that takes over.")
+                    print(usage, file=sys.stderr)
+                    return 2
+                olds, new = args.names[:cut], " ".join(args.names[cut + 1 :])
+                each = all(find_agency(session, name) for name in olds)
+                merger = reorg.merger_of(session, "; ".join(olds) if each else " ".join(olds), new, on)
+                question, plan = reorg.merger_preview(session, merger)
+        except Refusal as refusal:
+            print(refusal.message, file=sys.stderr)
+            return 2
+        people = PeopleChoice(args.people) if args.action == "merge" and args.people else PeopleChoice.MOVE
+        if plan is not None and plan.people and args.people is None:
+            print(question)
+            print(_("Say what becomes of them: --people move or --people deactivate."), file=sys.stderr)
+            return 2
+        if not _confirmed(question + " [c/K] ", args.yes):
+            print(_("Cancelled. Nothing was recorded."))
+            return 1
+        try:
+            if args.action == "rename":
+                outcome = reorg.rename_agency(session, None, renaming, now, args.code and args.code.upper())
+            else:
+                outcome = reorg.merge_agencies(session, None, merger, people, now)
+        except Refusal as refusal:
+            print(refusal.message, file=sys.stderr)
+            return 1
+        session.commit()
+        print(_cli_words(outcome))
+    return 0
+
+
 def _agencies(app: App, args: argparse.Namespace) -> int:
+    if args.action in ("merge", "rename"):
+        return _reorganise(app, args)
     now = app.clock()
     with app.sessions() as session:
         if args.action == "kinds":

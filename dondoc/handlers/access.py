@@ -22,6 +22,7 @@ READERS = frozenset({Role.ADMIN, Role.LEADER})
 MEMBERS = frozenset({Role.HEAD, Role.STAFF})
 EVERYONE = frozenset(Role)
 PEOPLE = frozenset(Role) - {Role.GUEST}
+COVER_GIVERS = frozenset({Role.ADMIN, Role.HEAD})  # who may name someone to cover for a head (/uyquyen)
 # What a person the office took off (/nghi) may still do: join again with a new invite, choose a language.
 LEFT_COMMANDS = frozenset({"start", "ngonngu"})
 
@@ -95,6 +96,16 @@ def deactivatable(session: Session, by: Someone | None, person: Person) -> None:
         )
 
 
+def may_cover(ctx: Context, person: Person) -> bool:
+    """Whom this person may name to cover for a head: the office, anyone registered at an agency; a
+    head, someone else registered at their own agency."""
+    if not person.active or person.role not in MEMBERS or person.agency_id is None:
+        return False
+    if ctx.person is not None and person.id == ctx.person.id:
+        return False
+    return ctx.role == Role.ADMIN or person.agency_id == own_agency_id(ctx)
+
+
 def province_in_view(ctx: Context) -> None:
     """Figures across agencies are for the office and leaders."""
     if not sees_every_agency(ctx):
@@ -123,7 +134,7 @@ def visible_head(ctx: Context, number: int) -> tuple[TaskHead, PartHead | None]:
     """`visible_task_and_part` as plain values, for the handlers that only read them (and write with
     statements of their own)."""
     who = ctx.caller.id if ctx.caller is not None else None
-    found = task_and_part(ctx.session, number, own_agency_id(ctx), who)
+    found = task_and_part(ctx.session, number, own_agency_id(ctx), who, ctx.today)
     if found is not None and (sees_every_agency(ctx) or found[1] is not None):
         return found
     raise _not_visible(number)
@@ -146,7 +157,9 @@ def visible_agencies(ctx: Context, parts: list[TaskAgency]) -> set[int] | None:
     if mine is None:
         return set()
     other_role = AgencyRole.COOP if mine.role == AgencyRole.LEAD else AgencyRole.LEAD
-    return {mine.agency_id} | {p.agency_id for p in parts if p.role == other_role}
+    visible = {mine.agency_id} | {p.agency_id for p in parts if p.role == other_role}
+    # A part moved by a merger: what the agency it was given to before reported is its history too.
+    return visible | {p.former_agency_id for p in parts if p.agency_id in visible and p.former_agency_id}
 
 
 def reportable_part(ctx: Context, number: int) -> tuple[Task, TaskAgency]:

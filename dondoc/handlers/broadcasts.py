@@ -292,7 +292,11 @@ def _signature(ctx: Context) -> str | None:
 
 def _recipients(ctx: Context, agency_ids: tuple[int, ...] | list[int], heads_only: bool) -> list[Person]:
     """Heads and focal officers of the agencies; heads only for thutruong."""
-    return notify.heads(ctx.session, agency_ids) if heads_only else notify.members(ctx.session, agency_ids)
+    return (
+        notify.heads(ctx.session, agency_ids, ctx.today)
+        if heads_only
+        else notify.members(ctx.session, agency_ids)
+    )
 
 
 def _people_phrase(people: int, agencies: int) -> str:

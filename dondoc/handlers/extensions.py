@@ -120,7 +120,14 @@ def ask_extension(ctx: Context, args: str) -> list[Reply]:
         ]
 
     notify.tell(ctx.session, notify.office(ctx.session), ctx.now, "decision", told, choices)
-    notify.tell(ctx.session, notify.heads(ctx.session, [agency.id]), ctx.now, "report", told, skip=ctx.person)
+    notify.tell(
+        ctx.session,
+        notify.heads(ctx.session, [agency.id], ctx.today),
+        ctx.now,
+        "report",
+        told,
+        skip=ctx.person,
+    )
     return [
         Reply(
             _(

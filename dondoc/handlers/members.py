@@ -17,9 +17,10 @@ from dondoc.handlers import conversation as flows
 from dondoc.handlers.messages import Choice, Context, Refusal, Reply
 from dondoc.handlers.registry import Router
 from dondoc.handlers.roles import role_label
-from dondoc.i18n import N_, _, ngettext
+from dondoc.i18n import N_, _, format_date, ngettext
 from dondoc.store import audit
 from dondoc.store.broadcasts import EVERY_KIND, UNREACHABLE_ERROR, active_agency_ids
+from dondoc.store.delegations import current_delegations
 from dondoc.store.models import Agency, Person, Role
 from dondoc.store.outbox import drop_pending
 from dondoc.store.people import (
@@ -65,8 +66,9 @@ def member_line(member: Member) -> str:
     return who + _("⚠️ cannot be reached: no chat with the bot")
 
 
-def agency_members(session: Session, agency: Agency) -> str:
-    """One agency's registered people, each with their messengers and whether the bot can reach them."""
+def agency_members(session: Session, agency: Agency, today: dt.date) -> str:
+    """One agency's registered people, each with their messengers and whether the bot can reach them,
+    and who covers for the head today (/uyquyen)."""
     members = members_of(session, agency.id)
     if not members:
         return _(
@@ -78,6 +80,13 @@ def agency_members(session: Session, agency: Agency) -> str:
         )
     ]
     lines += [member_line(m) for m in members]
+    for delegation in current_delegations(session, agency.id, today):
+        lines.append(
+            "   "
+            + _("{name} covers for the head until {date}").format(
+                name=delegation.deputy.name, date=format_date(delegation.until)
+            )
+        )
     if not any(m.reachable for m in members):
         lines.append(
             _(
@@ -126,7 +135,7 @@ def members(ctx: Context, args: str) -> list[Reply]:
         return [Reply(province_members(ctx.session))]
     agency = named or ctx.session.get(Agency, agency_id)
     assert agency is not None  # a member's own agency
-    return [Reply(agency_members(ctx.session, agency))]
+    return [Reply(agency_members(ctx.session, agency, ctx.today))]
 
 
 # /nghi --------------------------------------------------------------------------------------

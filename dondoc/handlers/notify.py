@@ -9,6 +9,7 @@ from dondoc.handlers import conversation as flows
 from dondoc.handlers.messages import Choice
 from dondoc.i18n import ngettext, use_language
 from dondoc.store.audit import Someone
+from dondoc.store.delegations import deputies
 from dondoc.store.models import Person, Role
 from dondoc.store.outbox import enqueue
 from dondoc.store.people import people_of_agencies, people_with_role, reachable_ids
@@ -119,8 +120,11 @@ def members(session: Session, agency_ids: Iterable[int]) -> list[Person]:
     return people_of_agencies(session, agency_ids, [Role.HEAD, Role.STAFF])
 
 
-def heads(session: Session, agency_ids: Iterable[int]) -> list[Person]:
-    return people_of_agencies(session, agency_ids, [Role.HEAD])
+def heads(session: Session, agency_ids: Iterable[int], today: dt.date) -> list[Person]:
+    """The heads of these agencies, and whoever covers for one of them today (/uyquyen)."""
+    ids = list(agency_ids)
+    found = people_of_agencies(session, ids, [Role.HEAD]) + deputies(session, ids, today)
+    return list({p.id: p for p in found}.values())
 
 
 def office(session: Session) -> list[Person]:

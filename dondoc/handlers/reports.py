@@ -341,7 +341,7 @@ def _tell_others(
         return "\n".join(lines)
 
     completion = kind == ReportKind.COMPLETION
-    heads = notify.heads(ctx.session, [agency.id]) if part.other_heads else []
+    heads = notify.heads(ctx.session, [agency.id], ctx.today) if part.other_heads else []
     notify.tell(
         ctx.session, heads, ctx.now, "report", completion_text if completion else progress_text, skip=reporter
     )

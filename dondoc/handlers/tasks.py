@@ -209,7 +209,8 @@ def _many_leads(
     ]
     active = [p for p in parts if p not in silent]
     for part in active[:MANY_LEADS_SHOWN]:
-        line = f"• {part.agency.name} — {state_phrase(part)} · {progress_phrase(part.last_report, ctx.tz)}"
+        progress = progress_phrase(part.last_report, ctx.tz)
+        line = f"• {_agency_phrase(part)} — {state_phrase(part)} · {progress}"
         if part.deadline != task.deadline:
             line += " · " + _("Deadline: {deadline}").format(deadline=part_deadline(part, ctx.today))
         line += " · " + _received_phrase(ctx, part)
@@ -234,8 +235,16 @@ def _received_phrase(ctx: Context, part: TaskAgency) -> str:
     return _("Received: {when} ({who})").format(when=format_datetime(part.received_at, ctx.tz), who=who)
 
 
+def _agency_phrase(part: TaskAgency) -> str:
+    """'Sở Tài chính', or after a merger moved the part: 'Sở Tài chính (trước đây giao Sở KH&ĐT)'."""
+    if part.former_agency is None:
+        return part.agency.name
+    before = _("given to {agency} before").format(agency=part.former_agency.name)
+    return f"{part.agency.name} ({before})"
+
+
 def _part_lines(ctx: Context, part: TaskAgency, requests: list[ExtensionRequest]) -> list[str]:
-    lines = [f"• {part.agency.name} — {state_phrase(part)}"]
+    lines = [f"• {_agency_phrase(part)} — {state_phrase(part)}"]
     if part.role == AgencyRole.LEAD:
         lines.append("   " + _("Deadline: {deadline}").format(deadline=part_deadline(part, ctx.today)))
     lines.append("   " + _("Progress: {progress}").format(progress=progress_phrase(part.last_report, ctx.tz)))
@@ -273,6 +282,9 @@ HISTORY_LABELS = {
     "extension.request": N_("{agency} asked for a new deadline"),
     "extension.approve": N_("new deadline for {agency} approved"),
     "extension.refuse": N_("new deadline for {agency} refused: {reason}"),
+    "assignment.transfer": N_("{former} merged into {agency} as of {on}: the task moved to {agency}"),
+    "assignment.combine": N_("{former} merged into {agency} as of {on}: its part joined {agency}'s"),
+    "assignment.rename": N_("{former} renamed {agency} as of {on}"),
 }
 
 
@@ -284,6 +296,8 @@ def _history_line(entry: AuditLog, tz: ZoneInfo) -> str:
             agency=detail.get("agency", ""),
             reason=shorten(detail.get("reason", ""), 200),
             what=detail.get("what", ""),
+            former=detail.get("former", ""),
+            on=format_date(dt.date.fromisoformat(detail["on"])) if "on" in detail else "",
         )
         if label
         else entry.action
@@ -333,7 +347,7 @@ def due_soon(ctx: Context, args: str) -> list[Reply]:
     word, rest = parsing.split_first(args)
     days = SOON_DAYS
     if word:
-        if not (word.isascii() and word.isdigit()) or not 1 <= int(word[:6]) <= MAX_SOON_DAYS:
+        if not (word.isascii() and word.isdigit() and len(word) <= 6) or not 1 <= int(word) <= MAX_SOON_DAYS:
             raise Refusal(
                 _(
                     "Type /sapden for the next 7 days, or /sapden 14 for the next 14 days (1 to {max})."

@@ -24,6 +24,7 @@ from dondoc.nudges.ladder import NudgePolicy, Step, latest_step
 from dondoc.nudges.texts import nudge_text
 from dondoc.nudges.workdays import WorkCalendar
 from dondoc.store.db import rows_by_id
+from dondoc.store.delegations import deputies
 from dondoc.store.models import Agency, Notice, Person, Role, Task
 from dondoc.store.nudge_log import (
     Key,
@@ -188,7 +189,7 @@ def _mark_reported(session: Session, owed: list[Owed], history: History, policy:
 
 def compose(session: Session, owed: Iterable[Owed], today: dt.date, tz: ZoneInfo) -> list[Message]:
     """The messages for the owed nudges: the agency's officers (or its head if it has none); escalations
-    also to the head and the office."""
+    also to the head, whoever covers for the head, and the office."""
     items = [o for o in owed if not o.skipped]
     if not items:
         return []
@@ -199,6 +200,10 @@ def compose(session: Session, owed: Iterable[Owed], today: dt.date, tz: ZoneInfo
     for person in people_of_agencies(session, agencies, [Role.HEAD, Role.STAFF]):
         people.setdefault(person.agency_id or 0, []).append(person)
     office = people_with_role(session, Role.ADMIN)
+    covering: dict[int, list[Person]] = {}  # deputies covering for a head (/uyquyen) get the escalations too
+    if any(o.step.escalate for o in items):
+        for person in deputies(session, {o.agency_id for o in items if o.step.escalate}, today):
+            covering.setdefault(person.agency_id or 0, []).append(person)
     parts = parts_by_key(session, {(o.task_id, o.agency_id) for o in items})
     messages = []
     for item in items:
@@ -209,7 +214,7 @@ def compose(session: Session, owed: Iterable[Owed], today: dt.date, tz: ZoneInfo
             p for p in members if p.role == Role.HEAD
         ]
         if item.step.escalate:
-            recipients += [p for p in members if p.role == Role.HEAD] + office
+            recipients += [p for p in members if p.role == Role.HEAD] + covering.get(agency.id, []) + office
         seen: set[int] = set()
         for person in recipients:
             if person.id in seen:

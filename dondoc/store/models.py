@@ -112,7 +112,8 @@ class Agency(Base):
     name: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(20), default="other")
     active: Mapped[bool] = mapped_column(default=True)
-    successor_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))  # merged into it
+    dissolved_on: Mapped[dt.date | None] = mapped_column(Date)  # the day a merger took effect
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     aliases: Mapped[list["AgencyAlias"]] = relationship(back_populates="agency", cascade="all, delete-orphan")
@@ -163,6 +164,24 @@ class PlatformLink(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     person: Mapped[Person] = relationship(back_populates="links")
+
+
+class Delegation(Base):
+    """A person who covers for an agency's head until a day (/uyquyen): what is meant for the head (an
+    escalation, a decision, a message to heads only) reaches them too. Ended early by setting `ended_at`."""
+
+    __tablename__ = "delegation"
+    __table_args__ = (Index("ix_delegation_agency_until", "agency_id", "until"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    deputy_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    until: Mapped[dt.date] = mapped_column(Date)  # the last day covered
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    deputy: Mapped[Person] = relationship(foreign_keys=[deputy_id])
 
 
 class Invite(Base):
@@ -258,9 +277,12 @@ class TaskAgency(Base):
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     state_note: Mapped[str | None] = mapped_column(Text)  # why it was returned or cancelled
     created_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # The agency it was given to before a merger moved it here (`store.reorganisation`).
+    former_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
 
     task: Mapped[Task] = relationship(back_populates="agencies")
-    agency: Mapped[Agency] = relationship()
+    agency: Mapped[Agency] = relationship(foreign_keys=[agency_id])
+    former_agency: Mapped[Agency | None] = relationship(foreign_keys=[former_agency_id])
     last_report: Mapped["Report | None"] = relationship(foreign_keys=[last_report_id])
     received_by: Mapped["Person | None"] = relationship(foreign_keys=[received_by_id])
 
@@ -540,6 +562,7 @@ __all__ = [
     "BroadcastRecipient",
     "CalendarDay",
     "Conversation",
+    "Delegation",
     "DigestLog",
     "ExtensionRequest",
     "ExtensionStatus",

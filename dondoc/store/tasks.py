@@ -33,6 +33,7 @@ from dondoc.store.models import (
     AgencyRole,
     AgencyTally,
     AssignmentState,
+    Delegation,
     Notice,
     Person,
     Report,
@@ -593,6 +594,7 @@ def parts_of_task(session: Session, task_id: int) -> list[TaskAgency]:
             select(TaskAgency)
             .options(
                 joinedload(TaskAgency.agency),
+                joinedload(TaskAgency.former_agency),
                 joinedload(TaskAgency.last_report),
                 joinedload(TaskAgency.received_by),
             )
@@ -730,15 +732,21 @@ class PartHead:
     received_at: dt.datetime | None
     last_report: ReportLine | None
     agency: AgencyRef
-    other_heads: int  # active heads of the agency other than the person asking: whom a report tells
+    other_heads: int  # the agency's active heads and who covers for one, but the asker: told of reports
 
 
 _person = Person.__table__.c
+_delegation = Delegation.__table__.c
+_COVERING = select(_delegation.deputy_id).where(
+    _delegation.agency_id == bindparam("agency_id"),
+    _delegation.ended_at.is_(None),
+    _delegation.until >= bindparam("today"),
+)
 _OTHER_HEADS = (
     select(func.count())
     .where(
         _person.agency_id == bindparam("agency_id"),
-        _person.role == Role.HEAD,
+        or_(_person.role == Role.HEAD, _person.id.in_(_COVERING)),
         _person.active.is_(True),
         _person.id != bindparam("person_id"),
     )
@@ -793,12 +801,14 @@ def task_with_part(
 
 
 def task_and_part(
-    session: Session, task_id: int, agency_id: int | None, person_id: int | None
+    session: Session, task_id: int, agency_id: int | None, person_id: int | None, today: dt.date
 ) -> tuple[TaskHead, PartHead | None] | None:
     """Task N and the agency's part in it (None when it has none); None when there is no task N.
-    `person_id` is who asks (their agency's other heads are counted)."""
+    `person_id` is who asks (their agency's other heads, and who covers for one `today`, are counted)."""
     row = fast.execute(
-        session, _TASK_AND_PART, {"task_id": task_id, "agency_id": agency_id, "person_id": person_id}
+        session,
+        _TASK_AND_PART,
+        {"task_id": task_id, "agency_id": agency_id, "person_id": person_id, "today": today},
     ).first()
     if row is None:
         return None
