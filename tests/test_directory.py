@@ -132,3 +132,31 @@ def test_the_office_is_told_whom_to_phone_in_replies_and_the_daily_digest(app, c
     digest = capsys.readouterr().out
     line = next(line for line in digest.splitlines() if "nobody can be reached" in line)
     assert "(2;" in line and "Sở Y tế" in line and "Sở Nội vụ" in line and "Sở Tài chính" not in line
+
+
+def test_names_told_apart_only_by_diacritics_are_never_guessed(app, chat, tmp_path, capsys):
+    """Xã Sơn Hà and Xã Sơn Hạ (and Ba Tơ / Ba Tô) fold alike: written with diacritics each is found,
+    written without, the answer offers both instead of picking one; a notice naming one is not given to the
+    other."""
+    assert chat.say("vanphong", "/thanhvien Xã Sơn Hà").startswith("Xã Sơn Hà:")
+    assert chat.say("vanphong", "/thanhvien xã sơn hạ").startswith("Xã Sơn Hạ:")
+    assert chat.say("vanphong", "/thanhvien Xã Ba Tơ").startswith("Xã Ba Tơ:")
+    unsure = chat.say("vanphong", "/thanhvien xa son ha")
+    assert "Xã Sơn Hà (XA_SONHAF)" in unsure and "Xã Sơn Hạ (XA_SONHAJ)" in unsure
+    chat.say("vanphong", "/giao Xã Sơn Hà | 31/3/2026 | Rà soát hộ nghèo")
+    with app.sessions() as session:
+        given = session.scalar(select(Agency.code).join(TaskAgency, TaskAgency.agency_id == Agency.id))
+    assert given == "XA_SONHAF"
+    notice = tmp_path / "tb.txt"
+    notice.write_text(
+        "THÔNG BÁO\nKết luận của Chủ tịch UBND tỉnh\n"
+        "1. Giao UBND xã Sơn Hạ chủ trì, báo cáo trước ngày 30/4/2026.\n",
+        encoding="utf-8",
+    )
+    assert main(["notice", "parse", str(notice)], app=app) == 0
+    preview = capsys.readouterr().out
+    # left for the office, the right one offered first
+    assert "Gõ /bidanh UBND xã Sơn Hạ = XA_SONHAJ hoặc /bidanh UBND xã Sơn Hạ = XA_SONHAF" in preview
+    assert main(["notice", "parse", str(notice), "--json"], app=app) == 0
+    leads = [lead for task in json.loads(capsys.readouterr().out)["tasks"] for lead in task["leads"]]
+    assert [lead["agency"] for lead in leads] == [None]

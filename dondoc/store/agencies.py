@@ -45,13 +45,26 @@ class DirectoryError(ValueError):
     """A directory file or row that cannot be loaded; the message says which line and why."""
 
 
+EXACT = "="  # starts the key of a name told apart from another only by its diacritics (`exact_key`)
+
+
+def exact_key(text: str) -> str:
+    """The key of a name with its diacritics: '=xãsơnhà'. Two names that fold alike ('Xã Sơn Hà', 'Xã Sơn
+    Hạ') are kept under these instead of their shared folded key, which then means neither: written with
+    diacritics each finds its agency, written without, the answer offers both."""
+    return EXACT + "".join(ch for ch in nfc(text).casefold() if ch.isalnum())
+
+
 def find_agency(session: Session, name: str) -> Agency | None:
     """An agency by exact name, alias or code, ignoring case, diacritics and punctuation."""
     folded = key(name)
     if not folded:
         return None
     return session.scalar(
-        select(Agency).join(AgencyAlias).where(AgencyAlias.key == folded, Agency.active.is_(True))
+        select(Agency)
+        .join(AgencyAlias)
+        .where(AgencyAlias.key.in_((folded, exact_key(name))), Agency.active.is_(True))
+        .order_by(AgencyAlias.key.desc())  # the exact one ('=…') first, should both be there
     )
 
 
@@ -67,14 +80,20 @@ def alias_keys(session: Session, agency_ids: Iterable[int]) -> list[tuple[int, s
     return [(a, k) for a, k in rows] + [(a, key(n)) for a, code, name in own for n in (code, name)]
 
 
-def active_alias_rows(session: Session) -> list[tuple[str, int, str, str]]:
-    """(alias key, agency id, code, name) for every alias of an active agency: the notice reader's map."""
+def active_alias_rows(session: Session, exact: bool = False) -> list[tuple[str, int, str, str]]:
+    """(alias key, agency id, code, name) for every alias of an active agency: the notice reader's map.
+    With `exact`, also the names kept with their diacritics (`exact_key`), under their folded key: for
+    suggestions, where two rows with one key are two candidates."""
     rows = session.execute(
-        select(AgencyAlias.key, Agency.id, Agency.code, Agency.name)
+        select(AgencyAlias.key, AgencyAlias.alias, Agency.id, Agency.code, Agency.name)
         .join(Agency)
         .where(Agency.active.is_(True))
     )
-    return [(k, i, code, name) for k, i, code, name in rows]
+    return [
+        (key(alias) if k.startswith(EXACT) else k, i, code, name)
+        for k, alias, i, code, name in rows
+        if exact or not k.startswith(EXACT)
+    ]
 
 
 def directory_version(session: Session) -> tuple[int, ...]:
@@ -141,7 +160,7 @@ def closest_agencies(session: Session, names: Iterable[str], limit: int = 2) -> 
     wanted = list(dict.fromkeys(names))
     if not wanted:
         return {}
-    rows = active_alias_rows(session)
+    rows = active_alias_rows(session, exact=True)
     choices = [alias_key for alias_key, _id, _code, _name in rows]
     from rapidfuzz import fuzz, process  # here: only a notice with unknown names needs it
 
@@ -153,6 +172,9 @@ def closest_agencies(session: Session, names: Iterable[str], limit: int = 2) -> 
             hits = process.extract(
                 folded, choices, scorer=fuzz.ratio, limit=limit * 8, score_cutoff=SUGGESTION_CUTOFF
             )
+            # Of names alike but for their diacritics, the one written as in `name` comes first.
+            written = exact_key(name)
+            hits.sort(key=lambda hit: (exact_key(rows[hit[2]][3])[1:] not in written, -hit[1]))
             for _match, _score, index in hits:
                 alias, _id, code, agency_name = rows[index]
                 same_head = words[0] in fold(agency_name).split() or alias.startswith(key(words[0]))
@@ -195,12 +217,18 @@ def add_agency(session: Session, row: AgencyRow, now: dt.datetime) -> tuple[Agen
         alias_key = key(alias)
         if not alias_key:
             continue
-        owner = session.scalar(select(AgencyAlias.agency_id).where(AgencyAlias.key == alias_key))
-        if owner is None:
+        held = session.scalar(select(AgencyAlias).where(AgencyAlias.key.in_((alias_key, exact_key(alias)))))
+        if held is None:
             session.add(AgencyAlias(agency_id=agency.id, alias=alias, key=alias_key))
-            session.flush()
-        elif owner != agency.id:
+        elif held.agency_id == agency.id:
+            continue
+        elif held.key == alias_key and exact_key(held.alias) != exact_key(alias):
+            # Two agencies' names fold alike: each is kept with its diacritics, the folded key for neither.
+            held.key = exact_key(held.alias)
+            session.add(AgencyAlias(agency_id=agency.id, alias=alias, key=exact_key(alias)))
+        else:
             skipped.append(alias)
+        session.flush()
     return agency, skipped
 
 
