@@ -8,12 +8,35 @@ _NON_KEY = re.compile(r"[^a-z0-9]+")
 _SPACES = re.compile(r"\s+")
 # Characters that render nothing but make two equal-looking strings differ.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# What `nfc` changes besides the normal form: C0 and C1 controls other than newline and tab, the
+# invisible characters, and surrogates.
+_NOT_CLEAN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200c\u200d\u2060\ufeff\u00ad\ud800-\udfff]")
+
+
+def encodable(text: str) -> str:
+    """`text` as UTF-8 can carry it: a surrogate pair (two UTF-16 halves, as some JSON escapes them) joined
+    into its character, a lone surrogate (from a client's broken escape, or undecodable bytes in a
+    command line) replaced with U+FFFD. Storing, logging or sending a lone surrogate raises."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def nfc(text: str) -> str:
-    """NFC-normalise, drop invisible characters and C0 controls other than newline and tab."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    """NFC-normalise, drop invisible characters and C0/C1 controls other than newline and tab, replace
+    lone surrogates (`encodable`): what comes out always encodes as UTF-8 and is NFC."""
+    if unicodedata.is_normalized("NFC", text) and not _NOT_CLEAN.search(text):
+        return text  # nearly all text: no per-character work
+    return _normalised(text)
+
+
+def _normalised(text: str) -> str:
+    """`nfc` the long way. Dropping characters comes before normalising: a character dropped between a
+    letter and its accent would otherwise leave the two uncomposed."""
+    text = encodable(text).translate(_INVISIBLE)
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    return unicodedata.normalize("NFC", text)
 
 
 def strip_diacritics(text: str) -> str:

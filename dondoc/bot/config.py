@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from dondoc.i18n import normalise_language
+from dondoc.text import nfc
 
 DEFAULT_SQLITE_PATH = Path("data") / "dondoc.sqlite3"
 
@@ -88,6 +89,12 @@ class ConsoleConfig:
     user: str = "vanphong"
     read_input: bool = True
     files_dir: Path = Path("data/files")  # where files sent to a console person (a workbook) are saved
+
+    def __post_init__(self) -> None:
+        # Cleaned as every `Incoming` is, so the console person bootstrap records, the messages the console
+        # sends and the ones it prints for them name the same account (a name in NFD, or a command line's
+        # undecodable bytes, would otherwise differ).
+        object.__setattr__(self, "user", nfc(self.user))
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import datetime as dt
 import logging
 import re
 import threading
-import unicodedata
+import traceback
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
@@ -37,34 +37,26 @@ from dondoc.i18n import _, use_language
 from dondoc.store.models import Conversation, Person, Role
 from dondoc.store.people import identify
 from dondoc.store.updates import changed_since, changes_marker, record_processed, was_processed
-from dondoc.text import fold, nfc, shorten
+from dondoc.text import fold, shorten
 
 log = logging.getLogger(__name__)
 
 MAX_INCOMING = 20_000  # characters; longer messages are refused before any parsing
+MAX_NAME = 200  # characters of a display name, as `Person.name` holds
+ALERT_EVERY = dt.timedelta(minutes=30)  # the office hears of one kind of failure at most this often
 _COMMAND = re.compile(r"^/([^\s@]+)(?:@\S+)?\s*(.*)$", re.DOTALL)
 _CANCEL_WORDS = {"huy", "thoat", "cancel", "stop", "dung"}
 Clock = Callable[[], dt.datetime]
 
 
-# What `nfc` removes: C0 and C1 controls other than newline and tab, and the invisible characters.
-_NOT_CLEAN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-
-
-def _clean(text: str) -> str:
-    """`nfc(text)`, without its per-character work for text that is already clean (nearly all)."""
-    if unicodedata.is_normalized("NFC", text) and not _NOT_CLEAN.search(text):
-        return text
-    return nfc(text)
-
-
-def _normalised(incoming: Incoming) -> Incoming:
-    """NFC text and name, cut to size; the same object when there is nothing to change (the common case)."""
-    text = _clean(incoming.text)[: MAX_INCOMING + 1]
-    name = _clean(incoming.display_name)[:200]
-    if text == incoming.text and name == incoming.display_name:
+def _cut(incoming: Incoming) -> Incoming:
+    """Text and name cut to size (the transport cleaned them, see `Incoming`); the same object when there
+    is nothing to cut (the common case)."""
+    if len(incoming.text) <= MAX_INCOMING + 1 and len(incoming.display_name) <= MAX_NAME:
         return incoming
-    return replace(incoming, text=text, display_name=name)
+    return replace(
+        incoming, text=incoming.text[: MAX_INCOMING + 1], display_name=incoming.display_name[:MAX_NAME]
+    )
 
 
 def utc_now() -> dt.datetime:
@@ -89,6 +81,34 @@ class RecentUpdates:
                 del self._ids[next(iter(self._ids))]
 
 
+class Alerts:
+    """Which failures the office hears of: the first of each kind, then one per `every`; the log has every
+    one. A bug that one message triggers would otherwise let anyone who sends it page the office as often
+    as they like."""
+
+    def __init__(self, every: dt.timedelta = ALERT_EVERY) -> None:
+        self.every = every
+        self._told: dict[str, dt.datetime] = {}  # kind -> when the office was last told of it
+        self._lock = threading.Lock()  # transports hand messages to worker threads
+
+    def allow(self, kind: str, now: dt.datetime) -> bool:
+        """Whether to tell the office of a failure of `kind` at `now` (the injected clock); counts it."""
+        with self._lock:
+            last = self._told.get(kind)
+            if last is not None and now - last < self.every:
+                return False
+            self._told[kind] = now
+            return True
+
+
+def _kind(error: BaseException) -> str:
+    """A failure's kind: its type and the line that raised it, so each bug is one kind however often it
+    is hit, and a second bug is not hidden behind the first."""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else ""
+    return f"{type(error).__qualname__} at {where}"
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -101,6 +121,7 @@ class Dispatcher:
         bot_username: str | None = None,
         clock: Clock = utc_now,
         linking_allowed: bool = True,
+        alert_every: dt.timedelta = ALERT_EVERY,
     ) -> None:
         self.sessions = sessions
         self.registry = registry
@@ -111,18 +132,28 @@ class Dispatcher:
         self.clock = clock
         self.linking_allowed = linking_allowed
         self.answered = RecentUpdates()
+        self.alerts = Alerts(alert_every)
         # The registry does not change once built; folding a word to find its command costs more than
         # the rest of routing, and people type the same few words.
         self.find = lru_cache(maxsize=1024)(registry.find)
         self.reader = grammar.Reader()
 
     def handle(self, incoming: Incoming) -> list[Reply]:
-        """Answer one message. Everything it changed is committed before the replies are returned."""
-        incoming = _normalised(incoming)
+        """Answer one message. Everything it changed is committed before the replies are returned.
+
+        The error boundary is the whole of it, finding who wrote included: a failure is logged, rolled
+        back and answered with an apology, never raised to the transport."""
+        now = self.clock()
+        try:
+            return self._answer(_cut(incoming), now)
+        except Exception as error:  # outside the handler: in the language the messenger gave, if any
+            with use_language(incoming.language_hint or self.default_language):
+                return self._failed(incoming, error, now)
+
+    def _answer(self, incoming: Incoming, now: dt.datetime) -> list[Reply]:
         update = None if incoming.update_id is None else (incoming.platform, incoming.update_id)
         if update is not None and update in self.answered:
             return []
-        now = self.clock()
         with self.sessions() as session:
             marker = None
             if update is not None:
@@ -161,18 +192,9 @@ class Dispatcher:
                     if update is not None:
                         self.answered.add(update)
                     return [Reply(refusal.message)]
-                except Exception:
+                except Exception as error:  # in the caller's language
                     session.rollback()
-                    log.exception("handler failed on a %s message", incoming.platform)
-                    self._tell_office_of_failure(incoming, now)
-                    return [
-                        Reply(
-                            _(
-                                "Sorry, something went wrong on our side and nothing was saved. "
-                                "The office has been told. Please try again in a few minutes."
-                            )
-                        )
-                    ]
+                    return self._failed(incoming, error, now)
 
     # Routing --------------------------------------------------------------------------------
 
@@ -199,7 +221,9 @@ class Dispatcher:
             command = self.find(word)
             if command is None:
                 raise Refusal(
-                    _("I do not know the command /{word}. Type /help to see your commands.").format(word=word)
+                    _("I do not know the command /{word}. Type /help to see your commands.").format(
+                        word=shorten(word, 40)
+                    )
                 )
             flows.end(ctx)
             return self._run(ctx, command, args)
@@ -269,7 +293,7 @@ class Dispatcher:
         something else, which is then routed as if there were no flow."""
         offered = flows.offered_choices(conversation)
         choice = ctx.incoming.choice
-        if choice is None and text.isascii() and text.isdigit() and 1 <= int(text[:6]) <= len(offered):
+        if choice is None and _numbered_choice(text, len(offered)):
             choice = offered[int(text) - 1]  # text-only transports answer choices by number
         if flows.is_offer(conversation):
             flows.end(ctx)
@@ -302,6 +326,23 @@ class Dispatcher:
             return False
         session.commit()
         return True
+
+    def _failed(self, incoming: Incoming, error: Exception, now: dt.datetime) -> list[Reply]:
+        """A failure on our side: logged with its details, told to the office (once per kind within
+        `alert_every`), and an apology that tells nothing of it."""
+        log.error("handler failed on a %s message", incoming.platform, exc_info=error)
+        if self.alerts.allow(_kind(error), now):
+            self._tell_office_of_failure(incoming, now)
+        else:
+            log.info("the office was told of this kind of failure less than %s ago", self.alerts.every)
+        return [
+            Reply(
+                _(
+                    "Sorry, something went wrong on our side and nothing was saved. "
+                    "The office has been told. Please try again in a few minutes."
+                )
+            )
+        ]
 
     def _tell_office_of_failure(self, incoming: Incoming, now: dt.datetime) -> None:
         def alert(_admin: Person) -> str:
@@ -342,6 +383,11 @@ _ASKING = {"ai", "nao", "gi", "may", "dau"}  # words that ask wherever they stan
 # can only be a question. Commands that write (a report's text follows its number) are not here.
 _NUMBER_ONLY = {"nhiemvu", "xem"}  # not /sapden: "sapden 14 STC" is its own form
 _QUESTION_END = {"chua", "khong", "ko", "k", "nhi", "ha", "vay", "sao", "nao", "gi", "dau", "ai", "a", "chu"}
+
+
+def _numbered_choice(text: str, count: int) -> bool:
+    """Whether `text` answers one of `count` offered choices by its number ('2')."""
+    return len(text) <= 6 and text.isascii() and text.isdigit() and 1 <= int(text) <= count
 
 
 def _numbered(args: str) -> bool:

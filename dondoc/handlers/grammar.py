@@ -17,6 +17,7 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from dondoc.handlers.messages import Refusal
+from dondoc.handlers.parsing import MAX_YEAR, MIN_YEAR
 from dondoc.handlers.parsing import date as written_date
 from dondoc.handlers.periods import month_end
 from dondoc.notices.mentions import Directory
@@ -378,7 +379,7 @@ def _named_window(words: list[str], i: int, today: dt.date) -> Said | None:
         return 2, _month(_MONTHS[following], None, today, pair), False
     if word in ("thang", "month") and (written := _MONTH_YEAR.match(following)):  # "tháng 4/2026"
         month, year = int(written.group(1)), int(written.group(2))
-        if 1 <= month <= 12:
+        if 1 <= month <= 12 and MIN_YEAR <= year <= MAX_YEAR:
             window = _month(month, year, today, pair)
             return 2, window, window.end < today
     if word in ("thang", "month") and following.isdigit() and 1 <= int(following[:2]) <= 12:  # "tháng 4"
@@ -470,10 +471,16 @@ def _date_at(words: list[str], i: int, today: dt.date) -> tuple[int, dt.date] | 
         # "mùng 5", "ngày 10 tháng 3", "mùng 10 tháng 3 năm 2026"
         said = words[i + 1 : i + 6]
         month = int(said[2][:2]) if len(said) > 2 and said[1] == "thang" and said[2].isdigit() else None
-        year = int(said[4]) if month and len(said) > 4 and said[3] == "nam" and said[4].isdigit() else None
+        # A year of more digits is no year either: cut, so that dt.date refuses it (an int too big for it
+        # raises OverflowError instead).
+        year = (
+            int(said[4][:9]) if month and len(said) > 4 and said[3] == "nam" and said[4].isdigit() else None
+        )
         try:
-            day = dt.date(year or today.year, month or today.month, int(said[0][:2]))
+            day = dt.date(today.year if year is None else year, month or today.month, int(said[0][:2]))
         except ValueError:
+            return None
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
             return None
         return (6 if year else 4 if month else 2), day
     if words[i] in ("mung", "mong"):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from dondoc.store.models import Conversation, Person, Role
 from dondoc.store.people import Caller
+from dondoc.text import nfc
 
 if TYPE_CHECKING:
     from dondoc.handlers.registry import Registry
@@ -21,6 +22,9 @@ class Attachment:
     url: str | None = None
     mime_type: str | None = None
     note: str | None = None  # shown instead of the file by a messenger that cannot carry it (Zalo)
+
+    def __post_init__(self) -> None:
+        _clean_fields(self, ("filename",), ("url", "mime_type", "note"))
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,29 @@ class Incoming:
     address: str | None = None  # where to reach this person privately, if not `chat_id` (a group)
     unsupported: bool = False  # a picture, sticker or voice message on a text-only transport
     event: str | None = None  # not a message: the transport saw the person block or unblock the bot
+
+    def __post_init__(self) -> None:
+        """Every text field cleaned once, here, whichever transport built the message (`nfc`): NFC, no
+        controls or invisible characters, no lone surrogates, so that nothing a person sends fails to be
+        stored, logged or answered. Attachments clean their own fields."""
+        _clean_fields(
+            self,
+            ("platform", "user_id", "chat_id", "text", "display_name"),
+            ("choice", "language_hint", "update_id", "address", "event"),
+        )
+
+
+def _clean_fields(message: object, names: tuple[str, ...], optional: tuple[str, ...] = ()) -> None:
+    """`nfc` these fields of a frozen dataclass in place, a field already clean (nearly every one) left as
+    it is. An optional field may be None; one of `names` that is None becomes "" (python-telegram-bot
+    gives None for the name of a person who has none)."""
+    for name in names + optional:
+        value = getattr(message, name)
+        if value is None:
+            if name in names:
+                object.__setattr__(message, name, "")
+        elif (cleaned := nfc(value)) is not value:
+            object.__setattr__(message, name, cleaned)
 
 
 @dataclass(frozen=True)

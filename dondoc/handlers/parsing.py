@@ -12,9 +12,11 @@ from dondoc.handlers.messages import Refusal
 from dondoc.i18n import _
 from dondoc.store.agencies import find_agency, suggest_agencies
 from dondoc.store.models import Agency
-from dondoc.text import fold
+from dondoc.text import fold, shorten
 
 MAX_TEXT = 3000  # characters in one report or task text
+ECHO = 80  # characters of what the person typed that a refusal quotes back
+MIN_YEAR, MAX_YEAR = 2000, 2100  # the years a date may name: a deadline, a period, a question's day
 _NUMBER = re.compile(r"^#?(\d{1,9})$")
 _PERCENT = re.compile(r"^(-?\d{1,6}(?:[.,]\d+)?)\s*%?$")
 _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?$")
@@ -33,7 +35,7 @@ def task_number(word: str, syntax: str) -> int:
     if not match:
         raise Refusal(
             _("“{word}” is not a task number. Type it like this: {syntax}").format(
-                word=word.strip() or "…", syntax=syntax
+                word=shorten(word.strip(), ECHO) or "…", syntax=syntax
             )
         )
     return int(match.group(1))
@@ -79,16 +81,24 @@ def date(text: str, today: dt.date) -> dt.date:
         if match:
             day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
             full_year = today.year if year is None else int(year) + (2000 if len(year) == 2 else 0)
-            return dt.date(full_year, month, day)
+            return _in_range(dt.date(full_year, month, day))
         if iso:
-            return dt.date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+            return _in_range(dt.date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3))))
     except ValueError:
         pass
     raise Refusal(
         _("“{text}” is not a date. Write it as day/month/year, for example 31/3/2026.").format(
-            text=text.strip()
+            text=shorten(text, ECHO)
         )
     )
+
+
+def _in_range(day: dt.date) -> dt.date:
+    """A date in MIN_YEAR..MAX_YEAR; ValueError otherwise (1/1/0001 or 31/12/9999 is a slip, and a day
+    after it, or a UTC time on it, would not exist)."""
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ValueError(f"year {day.year} out of range")
+    return day
 
 
 def agency(session: Session, name: str) -> Agency:
@@ -103,13 +113,15 @@ def agency(session: Session, name: str) -> Agency:
     if suggestions:
         names = "; ".join(f"{a.name} ({a.code})" for a in suggestions)
         raise Refusal(
-            _("I do not know the agency “{name}”. Did you mean: {names}?").format(name=cleaned, names=names)
+            _("I do not know the agency “{name}”. Did you mean: {names}?").format(
+                name=shorten(cleaned, ECHO), names=names
+            )
         )
     raise Refusal(
         _(
             "I do not know the agency “{name}”. Use its name, abbreviation or code, for example "
             "“Sở Tài chính”, “STC” or “KHCN”."
-        ).format(name=cleaned)
+        ).format(name=shorten(cleaned, ECHO))
     )
 
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from dondoc.handlers import parsing
 from dondoc.handlers.messages import Refusal
+from dondoc.handlers.parsing import MAX_YEAR, MIN_YEAR
 from dondoc.i18n import N_, _, format_short_date
-from dondoc.text import fold
+from dondoc.text import fold, shorten
 
-MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_YEARS = 5  # the longest period a report covers
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 QUARTER_LABELS = (N_("Q1 {year}"), N_("Q2 {year}"), N_("Q3 {year}"), N_("Q4 {year}"))
@@ -134,10 +134,12 @@ def _quarter(words: str, today: dt.date) -> Period | None:
     if not match:
         return None
     number = match.group(1)
-    quarter = int(number) if number.isdigit() else ROMAN.get(number, 0)
+    quarter = int(number) if number.isdigit() and len(number) <= 2 else ROMAN.get(number, 0)
     if not 1 <= quarter <= 4:
         raise _refuse(
-            _("There is no quarter {quarter}: a year has quarters I to IV.").format(quarter=number.upper())
+            _("There is no quarter {quarter}: a year has quarters I to IV.").format(
+                quarter=shorten(number.upper(), 12)
+            )
         )
     return Period.quarter(_year_of(match.group(2), today), quarter)
 
