@@ -92,6 +92,12 @@ class History:
         return found
 
 
+def may_send(at: dt.datetime, tz: ZoneInfo, calendar: WorkCalendar, policy: NudgePolicy) -> bool:
+    """Nudges go out from the send hour on working days only."""
+    local = at.astimezone(tz)
+    return local.hour >= policy.hour and calendar.is_working_day(local.date())
+
+
 def owed_nudges(
     session: Session,
     at: dt.datetime,
@@ -103,10 +109,9 @@ def owed_nudges(
 ) -> list[Owed]:
     """The latest step each open assignment is owed in the window (since … the last due day), not yet
     logged."""
-    local = at.astimezone(tz)
-    if local.hour < policy.hour or not calendar.is_working_day(local.date()):
-        return []  # nudges go out from the send hour on working days only
-    last_day = local.date()
+    if not may_send(at, tz, calendar, policy):
+        return []
+    last_day = at.astimezone(tz).date()
     first_day = min(since, last_day) if since else last_day
     owed_by_deadline: dict[dt.date, Step] = {}
     for deadline in open_dated_deadlines(session):
@@ -245,7 +250,8 @@ def compose(session: Session, owed: Iterable[Owed], today: dt.date, tz: ZoneInfo
 
 
 def _last_sweep_day(session: Session, tz: ZoneInfo) -> dt.date | None:
-    """The day of the last completed sweep: a restart catches up from there, never from further back."""
+    """The day of the last completed sweep that was allowed to send: a restart catches up from there,
+    never from further back."""
     last = last_sweep(session, SWEEP)
     return last.astimezone(tz).date() if last else None
 
@@ -253,7 +259,13 @@ def _last_sweep_day(session: Session, tz: ZoneInfo) -> dt.date | None:
 def run_sweep(
     session: Session, now: dt.datetime, tz: ZoneInfo, calendar: WorkCalendar, policy: NudgePolicy
 ) -> list[Message]:
-    """Log and queue every nudge owed now, in the caller's transaction; returns what was queued."""
+    """Log and queue every nudge owed now, in the caller's transaction; returns what was queued.
+
+    A run that may not send (before the send hour, on a day off) leaves the sweep state as it is: were it
+    recorded, the next allowed run would start its window today and drop what fell due while the bot was
+    down. So after any downtime the first allowed run sends each assignment its latest step, once."""
+    if not may_send(now, tz, calendar, policy):
+        return []
     owed = owed_nudges(session, now, tz, calendar, policy, _last_sweep_day(session, tz), History(session))
     today = now.astimezone(tz).date()
     # Claimed in key order, so two processes sweeping at once wait for each other instead of deadlocking.
