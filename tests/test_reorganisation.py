@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from dondoc.bot.cli import main
 from dondoc.handlers.roles import role_label
-from dondoc.i18n import _, use_language
+from dondoc.i18n import _, ngettext, use_language
 from dondoc.store.models import Agency, AgencyRole, AssignmentState, ExtensionRequest, Role, TaskAgency
 from dondoc.store.ranking import period_results
 from tests.conftest import TZ, Chat
@@ -102,9 +102,11 @@ def test_a_merger_moves_the_unfinished_work_and_keeps_the_done_work_credited(app
 
     # The agency that took over is told, and sees the moved task with its history.
     with use_language("vi"):
-        told = _(
+        told = ngettext(
+            "{new} takes over {n} unfinished task of {olds} (merged as of {date}). Type /nhiemvu to see it.",
             "{new} takes over {n} unfinished tasks of {olds} (merged as of {date}). Type /nhiemvu to see "
-            "them."
+            "them.",
+            2,
         )
         before = _("given to {agency} before").format(agency=KHCN)
     assert work.inbox("gd-stc") == [told.format(new=STC, n=2, olds=KHCN, date="Chủ Nhật, 1/3/2026")]
@@ -170,7 +172,8 @@ def test_a_merger_can_take_the_people_off_and_is_done_from_the_command_line(app,
     assert code == 0, out
     assert parts(app, 1) == [("STC", "lead", "open", "SKHCN")]
     with use_language("vi"):
-        assert _("{n} people taken off the bot.").format(n=2) in out
+        off = ngettext("{n} person taken off the bot.", "{n} people taken off the bot.", 2)
+        assert off.format(n=2) in out
         left = _(
             "Sorry, you are no longer registered with Đôn Đốc: the office has taken you off, so the bot "
             "sends you no more reminders and does not record what you send. If this is a mistake, ask "
