@@ -1,9 +1,10 @@
 """Plumbing shared by the fake Bot API servers (tests/fake_telegram.py, tests/fake_zalo.py).
 
 `FakeBotApi` is a real HTTP/1.1 server on 127.0.0.1 with a thread per connection. It routes
-`/bot<token>/<method>` and records every call, checks the token, fails a call on demand (`fail_next`),
-answers with the {"ok": ...} envelope (HTTP status = error_code), keeps per-key token buckets and sliding
-windows for flood limits, blocked and unknown chats, an update queue with long polling, and `wait_until()`.
+`/bot<token>/<method>` and records every call, checks the token (`revoke_token` refuses it from then on),
+fails a call on demand (`fail_next`), answers with the {"ok": ...} envelope (HTTP status = error_code),
+keeps per-key token buckets and sliding windows for flood limits, blocked and unknown chats, an update
+queue with long polling, and `wait_until()`.
 A subclass names its methods and implements them (`_handle`) with its platform's rules and wording.
 
 Only the standard library is used. State is guarded by one re-entrant lock; a Condition on that lock is
@@ -301,6 +302,7 @@ class FakeBotApi:
 
     def __init__(self, token: str, clock: Callable[[], float]) -> None:
         self._token = token
+        self._revoked = False  # revoke_token(): every later call answers 401, as with a revoked token
         self.clock = clock  # drives the flood limits and the `at` of records
 
         self._lock = threading.RLock()
@@ -436,6 +438,13 @@ class FakeBotApi:
         with self._cond:
             self.forgotten.add(self._chat_key(chat_id))
 
+    def revoke_token(self) -> None:
+        """The token is revoked (as BotFather's /revoke does): every later call answers 401 Unauthorized
+        (a long poll already waiting ends as it would have)."""
+        with self._cond:
+            self._revoked = True
+            self._cond.notify_all()
+
     def _fail(self, method: str, error: Callable[[], ApiError], count: int) -> None:
         with self._cond:
             self._failures.setdefault(method, deque()).extend(error() for _ in range(count))
@@ -562,7 +571,7 @@ class FakeBotApi:
                     {"method": method or name, "params": {**params, **files}, "http_method": http_method}
                 )
                 self._cond.notify_all()  # wait_until() sees a request arrive, not only its answer
-                if token != self._token:
+                if token != self._token or self._revoked:
                     raise ApiError(401, "Unauthorized")
                 if method is None:
                     raise ApiError(404, self.UNKNOWN_METHOD)

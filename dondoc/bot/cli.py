@@ -167,8 +167,7 @@ def main(argv: Sequence[str] | None = None, app: App | None = None) -> int:
 def _dispatch(args: argparse.Namespace, app: App, config: Config) -> int:
     command = args.command or "run"
     if command == "run":
-        asyncio.run(Bot.build(config, app=app).run())
-        return 0
+        return _run(config, app)
     if command == "console":
         bot = Bot.build(
             config, app=app, messengers=False, schedule=False, console_user=args.user, read_input=True
@@ -203,6 +202,20 @@ def _dispatch(args: argparse.Namespace, app: App, config: Config) -> int:
     if command == "people":
         return _people(app, args)
     return _agencies(app, args)
+
+
+def _run(config: Config, app: App) -> int:
+    """`dondoc run`: 0 when stopped (SIGTERM, Ctrl-C), 1 when no messenger could be kept running."""
+    import logging
+    import signal
+
+    # Until the bot listens for them itself, SIGTERM and Ctrl-C stop the start-up quietly.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        return asyncio.run(Bot.build(config, app=app).run())
+    except KeyboardInterrupt:
+        logging.getLogger("dondoc.bot.root").info("stopped")
+        return 0
 
 
 def _day(app: App, text: str) -> dt.date:

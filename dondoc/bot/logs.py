@@ -1,6 +1,9 @@
-"""Logging set-up: tokens and secrets never reach a log line."""
+"""Logging set-up: tokens and secrets never reach a log line, nor a traceback (uncaught ones included)."""
 
 import logging
+import sys
+import threading
+from types import TracebackType
 
 from dondoc.bot.config import Config
 
@@ -52,4 +55,25 @@ def configure_logging(config: Config, level: str) -> RedactSecrets:
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     # A line for every five-minute sweep would bury what matters (and the console's conversation).
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # Python prints an uncaught exception to stderr itself, past the filter: log it instead.
+    sys.excepthook = _log_uncaught
+    threading.excepthook = _log_uncaught_in_thread
     return redact
+
+
+def _log_uncaught(kind: type[BaseException], error: BaseException, traceback: TracebackType | None) -> None:
+    if issubclass(kind, KeyboardInterrupt):  # Ctrl-C before the bot listens for it: no traceback
+        return
+    logging.getLogger("dondoc").critical("uncaught %s", kind.__name__, exc_info=(kind, error, traceback))
+
+
+def _log_uncaught_in_thread(args: threading.ExceptHookArgs) -> None:
+    if args.exc_value is None or issubclass(args.exc_type, SystemExit):
+        return
+    name = args.thread.name if args.thread is not None else "a thread"
+    logging.getLogger("dondoc").critical(
+        "uncaught %s in %s",
+        args.exc_type.__name__,
+        name,
+        exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+    )

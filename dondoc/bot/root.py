@@ -3,6 +3,10 @@
 `Bot.build` wires them; `start` starts them in that order and `stop` stops them in reverse. Everything a
 reply acknowledged is committed before the reply goes out, and queued messages stay in the outbox until
 delivered, so stopping at any moment loses neither.
+
+A transport that cannot start, or whose token is refused, stops alone: the rest of the bot goes on. When
+no messenger is left and nobody is at the console, `run` ends with status 1 and says why, so that a
+supervisor (systemd, Docker) shows the failure; SIGTERM and Ctrl-C end it with status 0 in any state.
 """
 
 import asyncio
@@ -91,9 +95,18 @@ class Bot:
             raise
 
     async def start_transport(self, transport: Transport) -> None:
-        """One transport, its updates answered here (`stop` stops it)."""
-        await transport.start(self.on_incoming)
+        """One transport, its updates answered here (`stop` stops it, even when its start was cut short).
+        One that fails to start is logged and left out; the others go on."""
         self._stops.append(transport.stop)
+        try:
+            await transport.start(self.on_incoming)
+        except Exception as exc:  # a messenger logs its own expected failures; this is anything else
+            log.error(
+                "%s: could not start (%s: %s); it is not running", transport.name, type(exc).__name__, exc
+            )
+            log.debug("%s: the start-up error", transport.name, exc_info=True)
+            transport.done.set()
+            return
         if transport.account and transport.name == "telegram" and not self.app.dispatcher.bot_username:
             self.app.dispatcher.bot_username = transport.account  # invites print t.me deep links
 
@@ -106,20 +119,34 @@ class Bot:
             except Exception:
                 log.exception("stopping a part of the bot failed")
 
-    async def run(self, stop: asyncio.Event | None = None) -> None:
+    async def run(self, stop: asyncio.Event | None = None) -> int:
         """Until SIGTERM/Ctrl-C, `stop`, or every transport has stopped receiving (the console's input
-        ended and no messenger runs)."""
+        ended and no messenger runs). Returns the exit status: 1 when the messengers all stopped by
+        themselves (refused, or could not start) or on an unexpected error, else 0."""
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(signum, stop.set)
-        await self.start()
+        status = 0
         try:
-            await first_of(stop.wait(), _all(t.done for t in self.transports.values()))
+            if await _unless(stop, self.start()):
+                await first_of(stop.wait(), _all(t.done for t in self.transports.values()))
+            if not stop.is_set() and self._messengers():
+                names = ", ".join(t.name for t in self._messengers())
+                log.error("no messenger is running (%s); the bot stops, see the lines above", names)
+                status = 1
+        except Exception as exc:
+            log.critical("the bot failed: %s", type(exc).__name__, exc_info=True)
+            status = 1
         finally:
             await self.stop()
             log.info("stopped")
+        return status
+
+    def _messengers(self) -> list[Transport]:
+        """The transports of a messenger (the console delivers to its own addresses only)."""
+        return [t for t in self.transports.values() if t.addresses is None]
 
     # Messages --------------------------------------------------------------------------------
 
@@ -158,3 +185,25 @@ class Bot:
 async def _all(events: Iterable[asyncio.Event]) -> None:
     for event in list(events):
         await event.wait()
+
+
+async def _unless(stop: asyncio.Event, work: Awaitable[None]) -> bool:
+    """`work` to its end, unless `stop` is set first: then it is cancelled (SIGTERM during a start-up
+    that is still retrying). Whether it ended; its error, if it failed, is raised."""
+    task = asyncio.ensure_future(work)
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    except BaseException:  # the caller itself was cancelled
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        raise
+    finally:
+        stopping.cancel()
+    if task.done():
+        task.result()
+        return True
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    return False

@@ -1,8 +1,10 @@
 """The Zalo transport, on the Zalo Bot API (bot-api.zaloplatforms.com; not Zalo Official Account).
 
 One httpx client for every call; every reply envelope ({ok, result, error_code, description}) is checked;
-passing failures are retried with bounded backoff (`transport.retrying`); a refused token stops the
-transport with one log line. Built from its config section only.
+passing failures are retried with bounded backoff (`transport.retrying`; at start-up `startup.py`). A
+refused token (401, or 404 at start-up and while polling) at start-up, while polling or while sending
+puts the transport out of service: one log line, `done` set, and sends answer LATER (the outbox keeps the
+messages) until the bot is restarted. Built from its config section only.
 Long polling by default; with ZALO_WEBHOOK_SECRET a webhook receiver compares the secret header in
 constant time before it reads the body. Text only: choices become numbered lines.
 """
@@ -26,6 +28,7 @@ from dondoc.bot.config import Config, ZaloConfig
 from dondoc.bot.downloads import Downloads
 from dondoc.bot.plaintext import render, split_text
 from dondoc.bot.ratelimit import RateLimiter
+from dondoc.bot.startup import at_startup
 from dondoc.bot.transport import Delivery, MenuSource, OnIncoming, Retry, retrying, send_pieces
 from dondoc.handlers.messages import Incoming, Reply
 
@@ -36,7 +39,9 @@ MAX_TEXT = 2000
 MAX_BODY = 1024 * 1024
 POLL_TIMEOUT = 30
 RETRIES = 3
+MAX_POLL_BACKOFF = 60.0
 TRANSIENT = {408, 429, 500, 502, 503, 504}
+REFUSED = {401, 404}  # the token is wrong or revoked (a 404: no bot at that URL)
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 TEXT_EVENT = "message.text.received"
 NON_TEXT_EVENTS = {
@@ -161,6 +166,7 @@ class ZaloTransport:
         self._polling: asyncio.Task[None] | None = None
         self._server: tornado.httpserver.HTTPServer | None = None
         self.done = asyncio.Event()
+        self.out_of_service: str | None = None  # why it stopped by itself (a refused token, no start)
         # With a public webhook, files go as signed links to downloads served beside it.
         self.downloads = (
             Downloads(config.webhook_secret, config.webhook_url, clock=clock)
@@ -171,55 +177,93 @@ class ZaloTransport:
     # Lifecycle -------------------------------------------------------------------------------
 
     async def start(self, on_incoming: OnIncoming) -> None:
+        """Connect and serve (polling, or the webhook). A refused token, or passing failures that outlast
+        the start-up retries, leave it out of service (one log line) instead of raising."""
         self._on_incoming = on_incoming
         config = self.config
         try:
-            await self.client.call("getMe")
+            await self._startup("getMe")
             if config.webhook_secret and config.webhook_url:
-                await self.client.call(
-                    "setWebhook", url=config.webhook_url, secret_token=config.webhook_secret
-                )
+                await self._startup("setWebhook", url=config.webhook_url, secret_token=config.webhook_secret)
                 self._serve_webhook(urlsplit(config.webhook_url).path or "/")
                 log.info("zalo: webhook on %s:%d", config.webhook_listen, config.webhook_port)
             else:
-                await self.client.call("deleteWebhook")
+                await self._startup("deleteWebhook")
                 self._polling = asyncio.create_task(self._poll())
                 log.info("zalo: polling")
-        except ZaloAuthError:
-            log.error("zalo: the bot token was refused (401); the Zalo transport is not running")
-            self.done.set()
         except ZaloError as exc:
-            log.error("zalo: could not start (%s); the Zalo transport is not running", exc)
-            self.done.set()
+            if exc.code in REFUSED:
+                self._refused(exc)
+            else:
+                log.error("zalo: could not start (%s); it is not running", exc)
+                self._out_of_service("could not start")
+
+    async def _startup(self, method: str, **params: Any) -> Any:
+        """A start-up call, retried with a growing wait while it fails for a passing reason."""
+
+        async def attempt() -> Any:
+            try:
+                return await self.client.call(method, retries=0, **params)
+            except ZaloError as exc:
+                if exc.code in TRANSIENT or exc.code == 0:  # 0: no answer (a network error)
+                    return Retry(error=exc)
+                raise
+
+        return await at_startup(NAME, method, attempt, self.sleep)
 
     async def stop(self) -> None:
+        """Whatever state it is in: not started, starting, out of service or serving."""
         if self._polling is not None:
             self._polling.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._polling
-        if self._server is not None:
-            self._server.stop()
+            self._polling = None
+        self._stop_server()
         await self.client.close()
         self.done.set()
 
+    def _stop_server(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
     async def _poll(self) -> None:
+        """Long polling until stopped or the token is refused; passing failures back off (1 s doubling
+        to 60 s), and an update that could not be handled is logged, not the end of polling."""
         delay = 1.0
         while True:
             try:
                 payload = await self.client.call("getUpdates", timeout=POLL_TIMEOUT)
                 delay = 1.0
-            except ZaloAuthError:
-                log.error("zalo: the bot token was refused (401); polling stops")
-                self.done.set()
-                return
             except ZaloError as exc:
+                if exc.code in REFUSED:
+                    self._refused(exc, "while polling")
+                    return
                 if exc.code != 408:  # 408: a long poll that ended empty
                     log.warning("zalo: getUpdates failed (%s); retrying in %.0f s", exc, delay)
                     await self.sleep(delay)
-                    delay = min(delay * 2, 60.0)
+                    delay = min(delay * 2, MAX_POLL_BACKOFF)
                 continue
             if payload:
-                await self.handle(payload)
+                try:
+                    await self.handle(payload)
+                except Exception:
+                    log.exception("zalo: an update could not be handled")
+
+    def _refused(self, exc: ZaloError, when: str = "") -> None:
+        """The token is wrong or revoked: retrying will not help. The webhook, if any, stops too."""
+        log.error(
+            "zalo: the bot token was refused (%s)%s; the Zalo transport is not running, "
+            "its messages stay queued",
+            exc,
+            f" {when}" if when else "",
+        )
+        self._stop_server()
+        self._out_of_service("token refused")
+
+    def _out_of_service(self, why: str) -> None:
+        self.out_of_service = why
+        self.done.set()
 
     def _serve_webhook(self, path: str) -> None:
         transport = self
@@ -282,7 +326,9 @@ class ZaloTransport:
     async def send(self, address: str, message: Reply) -> Delivery:
         """Text only: choices become numbered lines; pictures with a public URL go as photos, other
         attachments are named in the text — as signed download links when the bot has a public webhook,
-        else with their note (where to get them)."""
+        else with their note (where to get them). Out of service: LATER, and nothing is asked of Zalo."""
+        if self.out_of_service is not None:
+            return Delivery.LATER
         if self.downloads is not None and any(a.content is not None for a in message.attachments):
             published = tuple(
                 self.downloads.publish(a) if a.content is not None else a for a in message.attachments
@@ -303,8 +349,9 @@ class ZaloTransport:
         try:
             await self.client.call(method, retries=0, chat_id=address, **params)
             return Delivery.SENT
-        except ZaloAuthError:
-            log.error("zalo: the bot token was refused (401) while sending; messages stay queued")
+        except ZaloAuthError as exc:
+            if self.out_of_service is None:
+                self._refused(exc, "while sending")
             return Delivery.LATER
         except ZaloError as exc:
             if exc.code == 403 or (exc.code == 400 and "not found" in exc.description.lower()):
