@@ -4,7 +4,9 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -148,20 +150,29 @@ def main(argv: Sequence[str] | None = None, app: App | None = None) -> int:
     except ConfigError as exc:
         print(f"dondoc: {exc}", file=sys.stderr)
         return 2
-    configure_logging(config, config.log_level if args.command == "run" else "WARNING")
+    running = (args.command or "run") == "run"
+    configure_logging(config, config.log_level if running else "WARNING")
+    if running:  # until the bot listens for them itself, SIGTERM and Ctrl-C stop the start-up quietly
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
     owned = app is None
-    app = app or App(config)
     try:
-        with use_language(config.default_language):
-            for note in app.bootstrap():
-                print(note)
-            return _dispatch(args, app, config)
+        app = app or App(config)
+        try:
+            with use_language(config.default_language):
+                for note in app.bootstrap():
+                    print(note)
+                return _dispatch(args, app, config)
+        finally:
+            if owned:
+                app.close()
     except BrokenPipeError:  # `dondoc say … | head`: the reader left; what was done is committed
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
-    finally:
-        if owned:
-            app.close()
+    except KeyboardInterrupt:
+        if not running:
+            raise
+        logging.getLogger("dondoc.bot.root").info("stopped")
+        return 0
 
 
 def _dispatch(args: argparse.Namespace, app: App, config: Config) -> int:
@@ -205,17 +216,9 @@ def _dispatch(args: argparse.Namespace, app: App, config: Config) -> int:
 
 
 def _run(config: Config, app: App) -> int:
-    """`dondoc run`: 0 when stopped (SIGTERM, Ctrl-C), 1 when no messenger could be kept running."""
-    import logging
-    import signal
-
-    # Until the bot listens for them itself, SIGTERM and Ctrl-C stop the start-up quietly.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    try:
-        return asyncio.run(Bot.build(config, app=app).run())
-    except KeyboardInterrupt:
-        logging.getLogger("dondoc.bot.root").info("stopped")
-        return 0
+    """`dondoc run`: 0 when stopped (SIGTERM, Ctrl-C: `main` logs it), 1 when no messenger could be kept
+    running."""
+    return asyncio.run(Bot.build(config, app=app).run())
 
 
 def _day(app: App, text: str) -> dt.date:
